@@ -1,0 +1,227 @@
+/**
+ * The pipeline: reader → decode → connections → detectors, in one streaming pass
+ * per file. Detector instances are shared by all files of a run, so aggregate
+ * findings (an inferred idle timeout) see every connection toward a server.
+ */
+import { readCapture } from '../reader/read.js';
+import type { Frame } from '../reader/frame.js';
+import { Decoder } from '../decode/decoder.js';
+import { L4, newPacket, formatAddr, formatEndpoint } from '../decode/packet.js';
+import { FlowTable } from '../conn/flow-table.js';
+import type { Flow } from '../conn/flow.js';
+import type { Detector, DetectorContext, DetectorFactory } from '../detect/detector.js';
+import type { Finding } from '../detect/finding.js';
+import { DETECTORS } from '../detect/registry.js';
+import type { AnalysisResult, CaptureSummary, FlowSummary } from './result.js';
+import { flowSummary, isInteresting } from './flow-summary.js';
+import { buildSummary } from './summary.js';
+import { pickVerdict } from './verdict.js';
+import { sortFindings } from './sort-findings.js';
+import { VERSION } from '../version.js';
+
+export interface AnalyzeInput {
+  /** A path, or '-' for stdin. */
+  path: string;
+  /** Name used in messages (defaults to the path; 'stdin' for '-'). */
+  name?: string;
+  /** Read from this stream instead of opening `path`. */
+  stream?: NodeJS.ReadableStream;
+}
+
+export interface AnalyzeOptions {
+  /** Stop after this many packets per file. */
+  maxPackets?: number;
+  /** Only packets with start <= time < end (seconds since epoch) are analyzed. */
+  timeStart?: number;
+  timeEnd?: number;
+  /** Open connections tracked at most (flood protection). */
+  maxFlows?: number;
+  /** Connections a closed flow waits for late packets, in capture seconds. */
+  lingerS?: number;
+  detectors?: DetectorFactory[];
+  /** Keep every flow's summary in `flows` (default true); false keeps only the broken ones. */
+  allFlows?: boolean;
+  /** Connection models kept for drawing (default 1000). */
+  maxTimelines?: number;
+  /** Progress: file index, bytes read so far in that file. */
+  onProgress?: (file: number, bytes: number) => void;
+  /**
+   * The inputs are consecutive pieces of one capture (tcpdump -C/-G rotation), in order:
+   * one decoder and one connection table across them, so a connection crossing a file
+   * boundary stays one flow. Packet numbers in evidence and flows stay per file, as
+   * Wireshark numbers them, with `file` (flows: also `last_file`) naming the piece.
+   * (Timelines' events number packets on across the files.)
+   */
+  join?: boolean;
+}
+
+const RETAIN_CAP = 5000;
+
+export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const detectors: Detector[] = (opts.detectors ?? DETECTORS).map((make) => make());
+  const captures: CaptureSummary[] = [];
+  const flows: FlowSummary[] = [];
+  const findings: Finding[] = [];
+  const retained = new Map<number, Flow>();
+  const referenced = new Set<number>();
+  const runWarnings: string[] = [];
+  let tcpPackets = 0;
+  let nextFlowId = 0;
+
+  const ctx: DetectorContext = {
+    report(f: Finding) {
+      findings.push(f);
+      if (f.flow.id !== undefined) referenced.add(f.flow.id);
+      if (f.flows) for (const id of f.flows) referenced.add(id);
+    },
+    captures,
+  };
+
+  const keepAll = opts.allFlows ?? true;
+  const onFlowEnd = (flow: Flow) => {
+    const interesting = isInteresting(flow);
+    if (keepAll || interesting) flows.push(flowSummary(flow));
+    for (const d of detectors) d.onFlowEnd?.(flow, ctx);
+    if (interesting || referenced.has(flow.id)) {
+      retained.set(flow.id, flow);
+      if (retained.size > RETAIN_CAP) {
+        for (const id of retained.keys()) {
+          if (!referenced.has(id)) { retained.delete(id); break; }
+        }
+      }
+    }
+  };
+
+  let joined: { decoder: Decoder; table: FlowTable } | undefined;
+  const packetBase: number[] = [];
+  let packetsBefore = 0;
+  for (let fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
+    const input = inputs[fileIndex]!;
+    const name = input.name ?? (input.path === '-' ? 'stdin' : input.path);
+    const { decoder, table } = joined ?? {
+      decoder: new Decoder(),
+      table: new FlowTable({
+        onFlowEnd,
+        onWarning: (m) => runWarnings.push(`${name}: ${m}`),
+        maxFlows: opts.maxFlows,
+        lingerS: opts.lingerS,
+        firstId: nextFlowId,
+        file: fileIndex,
+      }),
+    };
+    if (opts.join) joined = { decoder, table };
+    const base = opts.join ? packetsBefore : 0;
+    let lastNumber = 0;
+    const pkt = newPacket();
+    const tStart = opts.timeStart ?? -Infinity;
+    const tEnd = opts.timeEnd ?? Infinity;
+    let pastEnd = false;
+
+    const sink = (frame: Frame) => {
+      lastNumber = frame.number;
+      if (frame.time < tStart) return;
+      if (frame.time >= tEnd) { pastEnd = true; return; }
+      decoder.decode(frame, pkt);
+      if (base) pkt.number += base;
+      if (pkt.l4 === L4.TCP) {
+        const id = table.addTcp(pkt);
+        if (pkt.reassembled) emitFragment(fileIndex, id);
+      } else if ((pkt.l4 === L4.ICMP || pkt.l4 === L4.ICMPv6) && pkt.quoted.ipVersion !== 0) {
+        emitIcmp(fileIndex, table);
+      } else if (pkt.reassembled) {
+        emitFragment(fileIndex, -1);
+      }
+    };
+
+    const emitFragment = (file: number, flowId: number) => {
+      const ev = {
+        packet: pkt.number, time: pkt.time, file, ipVersion: pkt.ipVersion,
+        src: formatAddr(pkt.ipVersion, pkt.src), dst: formatAddr(pkt.ipVersion, pkt.dst),
+        proto: pkt.proto, fragments: pkt.fragmentCount, size: pkt.reassembledLen, flowId,
+      };
+      for (const d of detectors) d.onFragmentedDatagram?.(ev, ctx);
+    };
+    const emitIcmp = (file: number, t: FlowTable) => {
+      const q = pkt.quoted;
+      const flowId = q.proto === 6 ? t.lookupId(q.ipVersion, q.src, q.srcPort, q.dst, q.dstPort) : -1;
+      const ev = {
+        packet: pkt.number, time: pkt.time, file, ipVersion: pkt.ipVersion,
+        from: formatAddr(pkt.ipVersion, pkt.src), icmpType: pkt.icmpType, icmpCode: pkt.icmpCode, mtu: pkt.icmpMtu,
+        quotedSrc: formatEndpoint(q.ipVersion, q.src, q.srcPort), quotedDst: formatEndpoint(q.ipVersion, q.dst, q.dstPort),
+        quotedProto: q.proto, quotedLen: q.ipTotalLen, flowId,
+      };
+      for (const d of detectors) d.onIcmpError?.(ev, ctx);
+    };
+
+    const info = await readCapture(input.stream ?? input.path, name, sink, {
+      maxPackets: opts.maxPackets,
+      shouldStop: () => pastEnd,
+      onProgress: opts.onProgress ? (b) => opts.onProgress!(fileIndex, b) : undefined,
+    });
+    packetBase.push(base);
+    packetsBefore += Math.max(lastNumber, info.packets);
+    if (!opts.join || fileIndex === inputs.length - 1) {
+      table.finish();
+      nextFlowId += table.flowsCreated;
+      tcpPackets += table.tcpPackets;
+    }
+    const warnings = [...info.warnings, ...decoder.drainWarnings().map((w) => `${name}: ${w}`)];
+    captures.push({
+      path: info.path || name, format: info.format, gzip: info.gzip, linktypes: info.linktypes,
+      packets: info.packets, bytes: info.bytes, first: info.first, last: info.last, warnings,
+      ...(info.error ? { error: info.error } : {}),
+    });
+  }
+
+  for (const d of detectors) d.finish?.(ctx);
+  if (opts.join && inputs.length > 1) localizePackets(findings, flows, packetBase);
+  sortFindings(findings);
+  flows.sort((a, b) => a.id - b.id);
+
+  const timelines = new Map<number, Flow>();
+  const cap = opts.maxTimelines ?? 1000;
+  for (const f of findings) {
+    for (const id of [f.flow.id, ...(f.flows ?? [])]) {
+      if (id === undefined || timelines.size >= cap) continue;
+      const flow = retained.get(id);
+      if (flow) timelines.set(id, flow);
+    }
+  }
+  const result: AnalysisResult = {
+    tool: { name: 'pcap-reset', version: VERSION },
+    captures,
+    flows,
+    findings,
+    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings),
+    verdict: pickVerdict(findings),
+    timelines,
+  };
+  return result;
+}
+
+/** Join mode: packet numbers ran on across the files; give them back per file, as Wireshark numbers them. */
+function localizePackets(findings: Finding[], flows: FlowSummary[], base: number[]): void {
+  const locate = (n: number): [file: number, packet: number] => {
+    let i = base.length - 1;
+    while (i > 0 && n <= base[i]!) i--;
+    return [i, n - base[i]!];
+  };
+  for (const f of findings) {
+    for (const e of f.evidence) {
+      if (!(e.packet > 0)) continue;
+      const [file, packet] = locate(e.packet);
+      e.packet = packet;
+      if (file) e.file = file;
+      else delete e.file;
+    }
+  }
+  for (const s of flows as Array<FlowSummary & { last_file?: number }>) {
+    const [file, first] = locate(s.first_packet);
+    const [lastFile, last] = locate(s.last_packet);
+    s.first_packet = first;
+    s.last_packet = last;
+    if (file) s.file = file;
+    else delete s.file;
+    if (lastFile !== file) s.last_file = lastFile;
+  }
+}

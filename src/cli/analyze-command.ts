@@ -1,0 +1,108 @@
+/**
+ * `pcap-reset analyze FILE...`: one capture (or several) → verdict, findings, counts.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { statSync } from 'node:fs';
+import { analyze, type AnalyzeInput } from '../analyze/analyze.js';
+import { toJson } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import { colorWanted } from '../report/color.js';
+import { exitCodeFor, EXIT } from './exit-codes.js';
+import { progressReporter } from './progress.js';
+import { parseTimeRange } from './time-range.js';
+import { writeOutputs } from './outputs.js';
+
+export interface AnalyzeCliOptions {
+  json?: boolean;
+  html?: string;
+  svg?: string;
+  maxPackets?: number;
+  timeRange?: string;
+  color?: boolean;
+  verbose?: boolean;
+  progress?: boolean;
+  brokenOnly?: boolean;
+  maxFlows?: number;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+export function analyzeCommand(): Command {
+  return new Command('analyze')
+    .description('rebuild every TCP connection in the capture(s) and say which broke, who broke them, why, and the fix')
+    .argument('<files...>', "capture files (pcap, pcapng, gzip-compressed either); '-' reads standard input")
+    .option('--json', 'write the machine-readable result (../shared/spec/findings.md) to stdout')
+    .option('--html <file>', 'write a self-contained HTML incident report (opens offline)')
+    .option('--svg <dir>', 'write one SVG timeline per flagged connection plus overview.svg into DIR')
+    .option('--max-packets <n>', 'read at most N packets of each file', positiveInt)
+    .option('--time-range <start,end>', 'analyze only packets in [start,end): epoch seconds or ISO 8601 times, either side may be empty')
+    .option('--broken-only', 'in --json, list only connections that did not close cleanly')
+    .option('--max-flows <n>', 'open connections tracked at once before the oldest idle ones are finalized (default 250000)', positiveInt)
+    .option('--no-color', 'no ANSI colors (also: NO_COLOR=1); colors are only used on a terminal anyway')
+    .option('--no-progress', 'no progress bar on stderr (it only shows on a terminal for large inputs)')
+    .option('-v, --verbose', 'list every warning')
+    .addOption(new Option('--format <fmt>', 'same as --json when "json"').choices(['text', 'json']).hideHelp())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ pcap-reset analyze capture.pcap
+  $ pcap-reset analyze capture.pcapng.gz --html report.html
+  $ pcap-reset analyze capture.pcap --json | jq '.findings[] | {kind, summary}'
+  $ tcpdump -i any -U -w - port 8080 | pcap-reset analyze -
+  $ pcap-reset analyze big.pcap --time-range 2026-11-20T10:00:00Z,2026-11-20T10:05:00Z
+
+Exit status: 0 no problem found, 1 findings (errors or warnings), 2 bad usage or an
+unreadable/corrupt input (what was read before the damage is still reported).`,
+    )
+    .action(async (files: string[], opts: AnalyzeCliOptions & { format?: string }) => {
+      const code = await runAnalyze(files, { ...opts, json: opts.json || opts.format === 'json' });
+      process.exitCode = code;
+    });
+}
+
+export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Promise<number> {
+  let range: { start?: number; end?: number } = {};
+  if (opts.timeRange) {
+    try {
+      range = parseTimeRange(opts.timeRange);
+    } catch (e) {
+      process.stderr.write(`pcap-reset: --time-range: ${(e as Error).message}\n`);
+      return EXIT.USAGE;
+    }
+  }
+  if (files.filter((f) => f === '-').length > 1) {
+    process.stderr.write("pcap-reset: '-' (standard input) can be given only once\n");
+    return EXIT.USAGE;
+  }
+  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f }));
+  const sizes = files.map((f) => {
+    if (f === '-') return 0;
+    try { return statSync(f).size; } catch { return 0; }
+  });
+  const progress = progressReporter(opts.progress !== false, sizes, files);
+  const result = await analyze(inputs, {
+    maxPackets: opts.maxPackets,
+    timeStart: range.start,
+    timeEnd: range.end,
+    allFlows: !opts.brokenOnly,
+    maxFlows: opts.maxFlows,
+    onProgress: progress.update,
+  });
+  progress.stop();
+
+  for (const cap of result.captures) if (cap.error) process.stderr.write(`pcap-reset: ${cap.error}\n`);
+
+  if (opts.json) {
+    process.stdout.write(toJson(result));
+  } else {
+    process.stdout.write(renderText(result, { color: colorWanted(process.stdout, opts.color), verbose: opts.verbose }));
+  }
+  const wrote = await writeOutputs(result, { html: opts.html, svg: opts.svg });
+  for (const w of wrote) process.stderr.write(`pcap-reset: wrote ${w}\n`);
+  return exitCodeFor(result);
+}

@@ -1,0 +1,37 @@
+/**
+ * Progress on stderr for long work: only on a terminal, only for inputs big enough
+ * to wait for (over 64 MiB), and never mixed into stdout.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update: ((file: number, bytes: number) => void) | undefined;
+  stop(): void;
+}
+
+const MIN_BYTES = 64 * 1024 * 1024;
+
+export function progressReporter(enabled: boolean, sizes: number[], names: string[]): Progress {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!enabled || !process.stderr.isTTY || total < MIN_BYTES) return { update: undefined, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{bar} {percentage}% | {value}/{total} MB | ETA {eta_formatted} | {file}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const mb = (b: number) => Math.round(b / 1048576);
+  bar.start(mb(total), 0, { file: names[0] ?? '' });
+  const before = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  return {
+    update(file, bytes) {
+      bar.update(mb(before[file]! + bytes), { file: names[file] ?? '' });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

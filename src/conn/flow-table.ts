@@ -1,0 +1,546 @@
+/**
+ * The connection table: finds the connection of each TCP packet, updates its
+ * counters, sequence analysis, HTTP/1 boundaries and event timeline, and hands
+ * finished connections to the caller (`onFlowEnd`).
+ *
+ * Streams are split like Wireshark's `tcp.stream`: a SYN (without ACK) whose
+ * sequence number differs from the ISN already seen in that direction starts a
+ * new connection on the same 4-tuple (port reuse).
+ *
+ * Memory stays bounded by open connections: a closed connection (RST, or FIN
+ * both ways) lingers `lingerS` seconds of capture time for late packets (the
+ * RST answering data sent after a FIN arrives then), then is finalized and
+ * released; above `maxFlows` open connections the least recently active one is
+ * evicted with a warning (SYN floods).
+ */
+import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
+import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, newDirStats } from './flow.js';
+import { Http1Direction, type HttpHost } from './http1.js';
+import { payloadKind } from './payload-kind.js';
+import {
+  A_KEEP_ALIVE, A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_FAST_RETRANSMISSION, A_SPURIOUS,
+  A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegment, newSeqState, type SeqState, seqGT,
+} from './seq-analysis.js';
+import { isLikelyServerPort } from './server-ports.js';
+
+export interface FlowTableOptions {
+  onFlowEnd: (flow: Flow) => void;
+  onWarning?: (msg: string) => void;
+  /** Open connections tracked at most (default 250 000). */
+  maxFlows?: number;
+  /** Seconds of capture time a closed connection waits for late packets (default 5). */
+  lingerS?: number;
+  /** Events kept per connection (default 4000). */
+  maxEvents?: number;
+  /** First flow id (ids continue across files of one run). */
+  firstId?: number;
+  file?: number;
+}
+
+/** Internal per-connection state around the public Flow model. */
+class Conn {
+  flow: Flow;
+  hash: number;
+  nextInBucket: Conn | null = null;
+  // LRU list by last activity
+  prev: Conn | null = null;
+  next: Conn | null = null;
+  cAddr: Uint32Array;
+  sAddr: Uint32Array;
+  cPort: number;
+  sPort: number;
+  ipVersion: number;
+  seq: [SeqState, SeqState] = [newSeqState(), newSeqState()];
+  http: [Http1Direction, Http1Direction] | null = null;
+  /** Relative seq up to which each direction's payload was fed to the HTTP tracker. */
+  httpNext: [number, number] = [-1, -1];
+  closedAt = 0;
+  queued = false;
+  finalized = false;
+  zeroWindowSince: [number, number] = [0, 0];
+  /** Largest unacknowledged segment per direction: size and end seq (for largest-acked-segment). */
+  pendSize: [number, number] = [0, 0];
+  pendEnd: [number, number] = [0, 0];
+  /** Previous segment per direction (seq, ack, flags, len, IPv4 ID, time): spots packets captured twice. */
+  prevSeg: [number[], number[]] = [[-1, -1, -1, -1, -1, -1], [-1, -1, -1, -1, -1, -1]];
+
+  constructor(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number) {
+    this.flow = flow;
+    this.hash = hash;
+    this.ipVersion = ipVersion;
+    this.cAddr = cAddr;
+    this.cPort = cPort;
+    this.sAddr = sAddr;
+    this.sPort = sPort;
+  }
+}
+
+function hashEndpoint(a: Uint32Array, port: number): number {
+  let h = Math.imul(port ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ a[0]!, 0xcc9e2d51);
+  h = Math.imul(h ^ (h >>> 15) ^ a[1]!, 0x1b873593);
+  h = Math.imul(h ^ (h >>> 13) ^ a[2]!, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ a[3]!, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function eq4(a: Uint32Array, b: Uint32Array): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+export class FlowTable implements HttpHost {
+  private readonly buckets = new Map<number, Conn>();
+  private lruHead: Conn | null = null;
+  private lruTail: Conn | null = null;
+  private closing: Conn[] = [];
+  private closingHead = 0;
+  private nextId: number;
+  private readonly maxFlows: number;
+  private readonly lingerS: number;
+  private readonly maxEvents: number;
+  private readonly file: number;
+  private evictions = 0;
+  private sweepCounter = 0;
+  /** Open (not yet finalized) connections. */
+  size = 0;
+  tcpPackets = 0;
+
+  constructor(private readonly opts: FlowTableOptions) {
+    this.nextId = opts.firstId ?? 0;
+    this.maxFlows = opts.maxFlows ?? 250_000;
+    this.lingerS = opts.lingerS ?? 5;
+    this.maxEvents = opts.maxEvents ?? 4000;
+    this.file = opts.file ?? 0;
+  }
+
+  get flowsCreated(): number {
+    return this.nextId - (this.opts.firstId ?? 0);
+  }
+
+  /** Id of the connection a packet from (src, sport) to (dst, dport) belongs to, or -1. */
+  lookupId(ipVersion: number, src: Uint32Array, sport: number, dst: Uint32Array, dport: number): number {
+    const h = this.key(src, sport, dst, dport);
+    for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
+      if (c.ipVersion !== ipVersion) continue;
+      if ((c.cPort === sport && c.sPort === dport && eq4(c.cAddr, src) && eq4(c.sAddr, dst)) ||
+          (c.cPort === dport && c.sPort === sport && eq4(c.cAddr, dst) && eq4(c.sAddr, src))) {
+        return c.flow.id;
+      }
+    }
+    return -1;
+  }
+
+  private key(src: Uint32Array, sport: number, dst: Uint32Array, dport: number): number {
+    const a = hashEndpoint(src, sport);
+    const b = hashEndpoint(dst, dport);
+    return (Math.imul(a ^ b, 0x9e3779b1) + a + b) | 0;
+  }
+
+  /** Process one decoded TCP packet. Returns the flow id. */
+  addTcp(p: Packet): number {
+    this.tcpPackets++;
+    const h = this.key(p.src, p.srcPort, p.dst, p.dstPort);
+    let conn: Conn | null = null;
+    let dir = 0;
+    for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
+      if (c.ipVersion !== p.ipVersion) continue;
+      if (c.cPort === p.srcPort && c.sPort === p.dstPort && eq4(c.cAddr, p.src) && eq4(c.sAddr, p.dst)) { conn = c; dir = 0; break; }
+      if (c.cPort === p.dstPort && c.sPort === p.srcPort && eq4(c.cAddr, p.dst) && eq4(c.sAddr, p.src)) { conn = c; dir = 1; break; }
+    }
+    // Port reuse: a SYN with a new ISN on a known 4-tuple starts a new connection (Wireshark's rule).
+    if (conn && (p.flags & (SYN | ACK)) === SYN) {
+      const s = conn.seq[dir]!;
+      if (s.baseSet && s.base !== p.seq) {
+        this.finalize(conn);
+        conn = null;
+      }
+    }
+    if (!conn) {
+      conn = this.create(p, h);
+      dir = eq4(conn.cAddr, p.src) && conn.cPort === p.srcPort ? 0 : 1;
+    }
+    this.touch(conn);
+    this.update(conn, dir, p);
+    if (++this.sweepCounter >= 1024) {
+      this.sweepCounter = 0;
+      this.sweep(p.time);
+    }
+    return conn.flow.id;
+  }
+
+  private create(p: Packet, h: number): Conn {
+    if (this.size >= this.maxFlows) this.evictOldest();
+    let clientIsSrc: boolean;
+    let by: Flow['clientBy'];
+    if ((p.flags & (SYN | ACK)) === SYN) { clientIsSrc = true; by = 'syn'; }
+    else if ((p.flags & (SYN | ACK)) === (SYN | ACK)) { clientIsSrc = false; by = 'syn-ack'; }
+    else {
+      by = 'port';
+      const srcServer = isLikelyServerPort(p.srcPort);
+      const dstServer = isLikelyServerPort(p.dstPort);
+      if (srcServer !== dstServer) clientIsSrc = dstServer;
+      else clientIsSrc = p.srcPort > p.dstPort || (p.srcPort === p.dstPort);
+    }
+    const v = p.ipVersion;
+    const cAddr = new Uint32Array(clientIsSrc ? p.src : p.dst);
+    const sAddr = new Uint32Array(clientIsSrc ? p.dst : p.src);
+    const cPort = clientIsSrc ? p.srcPort : p.dstPort;
+    const sPort = clientIsSrc ? p.dstPort : p.srcPort;
+    const clientAddr = formatAddr(v, cAddr);
+    const serverAddr = formatAddr(v, sAddr);
+    const flow: Flow = {
+      id: this.nextId++,
+      ipVersion: v,
+      client: v === 6 ? `[${clientAddr}]:${cPort}` : `${clientAddr}:${cPort}`,
+      server: v === 6 ? `[${serverAddr}]:${sPort}` : `${serverAddr}:${sPort}`,
+      clientAddr, serverAddr, clientPort: cPort, serverPort: sPort, clientBy: by,
+      start: p.time, end: p.time, firstPacket: p.number, lastPacket: p.number, file: this.file,
+      dirs: [newDirStats(), newDirStats()],
+      synTime: -1, synAckTime: -1, handshakeAckTime: -1, rtt: -1, rttClientSide: -1, rttServerSide: -1,
+      state: 'open', firstFinBy: '', firstRstBy: '', requests: 0, responses: 0,
+      events: [], eventsDropped: 0, truncated: false, evicted: false,
+    };
+    const conn = new Conn(flow, h, v, cAddr, cPort, sAddr, sPort);
+    conn.nextInBucket = this.buckets.get(h) ?? null;
+    this.buckets.set(h, conn);
+    this.size++;
+    return conn;
+  }
+
+  private touch(c: Conn): void {
+    if (this.lruTail === c) return;
+    // unlink
+    if (c.prev) c.prev.next = c.next;
+    else if (this.lruHead === c) this.lruHead = c.next;
+    if (c.next) c.next.prev = c.prev;
+    // append
+    c.prev = this.lruTail;
+    c.next = null;
+    if (this.lruTail) this.lruTail.next = c;
+    this.lruTail = c;
+    if (!this.lruHead) this.lruHead = c;
+  }
+
+  private unlink(c: Conn): void {
+    if (c.prev) c.prev.next = c.next;
+    else if (this.lruHead === c) this.lruHead = c.next;
+    if (c.next) c.next.prev = c.prev;
+    else if (this.lruTail === c) this.lruTail = c.prev;
+    c.prev = c.next = null;
+    // remove from the hash chain
+    let cur = this.buckets.get(c.hash) ?? null;
+    let prev: Conn | null = null;
+    while (cur && cur !== c) { prev = cur; cur = cur.nextInBucket; }
+    if (cur) {
+      if (prev) prev.nextInBucket = cur.nextInBucket;
+      else if (cur.nextInBucket) this.buckets.set(c.hash, cur.nextInBucket);
+      else this.buckets.delete(c.hash);
+    }
+    c.nextInBucket = null;
+  }
+
+  private evictOldest(): void {
+    const c = this.lruHead;
+    if (!c) return;
+    this.evictions++;
+    if (this.evictions === 1 || this.evictions % 100_000 === 0) {
+      this.opts.onWarning?.(
+        `more than ${this.maxFlows} open connections: the least recently active are finalized early (${this.evictions} so far; SYN flood or very long capture?)`,
+      );
+    }
+    c.flow.evicted = true;
+    this.finalize(c);
+  }
+
+  private addEvent(c: Conn, type: FlowEventType, dir: number, p: Packet, extra?: Partial<FlowEvent>): FlowEvent {
+    const s = c.seq[dir]!;
+    const ev: FlowEvent = {
+      type, dir: dir as 0 | 1, packet: p.number, time: p.time, tsNsec: p.tsNsec,
+      seq: s.baseSet ? (p.seq - s.base) >>> 0 : 0, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId,
+    };
+    if (extra) Object.assign(ev, extra);
+    this.pushEvent(c.flow, ev);
+    return ev;
+  }
+
+  private pushEvent(f: Flow, ev: FlowEvent): void {
+    const evs = f.events;
+    if (evs.length >= this.maxEvents) {
+      // Keep the beginning (handshake, first exchanges) and the most recent events: the end is
+      // where connections break.
+      const keepHead = 100;
+      const drop = Math.floor(this.maxEvents / 2);
+      evs.splice(keepHead, drop);
+      f.eventsDropped += drop;
+    }
+    evs.push(ev);
+  }
+
+  private update(c: Conn, dir: number, p: Packet): void {
+    const f = c.flow;
+    const d = f.dirs[dir]!;
+    const other = f.dirs[dir ^ 1]!;
+    const flags = p.flags;
+    const len = p.payloadLen;
+    const t = p.time;
+    const who = dir === 0 ? 'client' : 'server';
+
+    d.packets++;
+    d.payloadBytes += len;
+    if (len > 0) d.dataPackets++;
+    if (d.packets === 1) { d.firstTime = t; d.firstPacket = p.number; }
+    d.lastTime = t;
+    f.end = t;
+    f.lastPacket = p.number;
+    if (p.direction !== 0) d.captureDirection = p.direction;
+    if (p.truncated) { d.truncatedPackets++; f.truncated = true; }
+    if (p.ipTotalLen > d.maxIpLen) d.maxIpLen = p.ipTotalLen;
+    if ((flags & RST) === 0) {
+      if (d.ttlFirst < 0) d.ttlFirst = p.ttl;
+      if (p.ttl < d.ttlMin) d.ttlMin = p.ttl;
+      if (p.ttl > d.ttlMax) d.ttlMax = p.ttl;
+      d.lastIpId = p.ipId;
+    }
+
+    const a = analyzeSegment(c.seq[dir]!, c.seq[dir ^ 1]!, p.seq, p.ack, flags, p.window, len, t, f.rtt > 0 ? f.rtt : 0);
+    const retrans = (a & A_RETRANSMISSION) !== 0;
+    const ps = c.prevSeg[dir]!;
+    const dup = ps[0] === p.seq && ps[1] === p.ack && ps[2] === flags && ps[3] === len && ps[4] === p.ipId && t - ps[5]! < 0.001;
+    ps[0] = p.seq; ps[1] = p.ack; ps[2] = flags; ps[3] = len; ps[4] = p.ipId; ps[5] = t;
+    if (dup) d.duplicates++;
+    if (retrans) d.retransmissions++;
+    if (a & A_FAST_RETRANSMISSION) d.fastRetransmissions++;
+    if (a & A_SPURIOUS) d.spuriousRetransmissions++;
+    if (a & A_OUT_OF_ORDER) d.outOfOrder++;
+    if (a & A_LOST_SEGMENT) { d.lostSegments++; this.addEvent(c, 'lost-segment', dir, p); }
+    if (a & A_DUP_ACK) d.duplicateAcks++;
+    if (a & A_KEEP_ALIVE) { d.keepAlives++; this.addEvent(c, 'keep-alive', dir, p); }
+
+    // Zero window and its end (the stall).
+    if (a & A_ZERO_WINDOW) {
+      d.zeroWindows++;
+      if (c.zeroWindowSince[dir] === 0) {
+        c.zeroWindowSince[dir] = t;
+        this.addEvent(c, 'zero-window', dir, p);
+      }
+    } else if (c.zeroWindowSince[dir] !== 0 && p.window > 0 && (flags & (SYN | FIN | RST)) === 0) {
+      this.addEvent(c, 'window-open', dir, p, { stallS: t - c.zeroWindowSince[dir]! });
+      c.zeroWindowSince[dir] = 0;
+    }
+
+    // Handshake.
+    if (flags & SYN) {
+      d.syn++;
+      if (p.optMss >= 0) d.mss = p.optMss;
+      if (p.optWscale >= 0) d.wscale = p.optWscale;
+      if (p.optSackPerm) d.sackPermitted = true;
+      if (p.optTsVal >= 0) d.timestamps = true;
+      if (flags & ACK) {
+        if (f.synAckTime < 0) f.synAckTime = t;
+        this.addEvent(c, 'syn-ack', dir, p, d.syn > 1 ? { retransmission: true } : undefined);
+      } else {
+        if (f.synTime < 0) f.synTime = t;
+        this.addEvent(c, 'syn', dir, p, d.syn > 1 ? { retransmission: true } : undefined);
+      }
+    } else if (dir === 0 && f.handshakeAckTime < 0 && f.synAckTime >= 0 && flags & ACK && (flags & RST) === 0) {
+      f.handshakeAckTime = t;
+      if (f.synTime >= 0) {
+        // From the most recent SYN, as Wireshark's ts_mru_syn: a retransmitted SYN's backoff is not
+        // round-trip time (and first_rtt is Wireshark's out-of-order threshold).
+        let mruSyn = f.synTime;
+        for (const e of f.events) if (e.type === 'syn') mruSyn = e.time;
+        f.rtt = t - mruSyn;
+        f.rttServerSide = Math.max(0, f.synAckTime - mruSyn);
+        f.rttClientSide = t - f.synAckTime;
+      }
+      this.addEvent(c, 'handshake-ack', dir, p);
+    }
+
+    // Largest segment and the largest one acknowledged (path MTU evidence).
+    if (len > 0) {
+      if (len > d.maxSegment) d.maxSegment = len;
+      if (other.mss > 0 && len > other.mss) d.segmentsAboveMss++;
+      if (!retrans && len > c.pendSize[dir]!) {
+        c.pendSize[dir] = len;
+        c.pendEnd[dir] = (p.seq + len) >>> 0;
+      }
+    }
+    if (flags & ACK) {
+      const od = dir ^ 1;
+      if (c.pendSize[od]! > 0 && !seqGT(c.pendEnd[od]!, p.ack)) {
+        if (c.pendSize[od]! > other.maxAckedSegment) other.maxAckedSegment = c.pendSize[od]!;
+        c.pendSize[od] = 0;
+      }
+    }
+
+    if (retrans && (flags & SYN) === 0) this.addEvent(c, 'retransmission', dir, p, dup ? { duplicate: true } : undefined);
+
+    // Application payload: new data only (keep-alive probes and retransmissions are not activity).
+    if (len > 0 && !retrans && (a & (A_KEEP_ALIVE | A_ZERO_WINDOW_PROBE)) === 0) {
+      d.lastPayloadTime = t;
+      d.lastPayloadPacket = p.number;
+      if (d.firstPayloadTime === 0) d.firstPayloadTime = t;
+      this.payload(c, dir, p, a);
+    }
+
+    if (flags & FIN) {
+      d.fin++;
+      if (d.firstFinPacket === 0) {
+        d.firstFinPacket = p.number;
+        d.firstFinTime = t;
+        if (f.firstFinBy === '') f.firstFinBy = who;
+        this.addEvent(c, 'fin', dir, p);
+        c.http?.[dir]!.close(true);
+      }
+      if (other.fin > 0 && c.closedAt === 0) this.markClosed(c, t);
+    }
+    if (flags & RST) {
+      d.rst++;
+      this.addEvent(c, 'rst', dir, p, { ack: (flags & ACK) !== 0, retransmission: d.rst > 1 });
+      if (d.firstRstPacket === 0) {
+        d.firstRstPacket = p.number;
+        d.firstRstTime = t;
+        if (f.firstRstBy === '') f.firstRstBy = who;
+      }
+      if (c.closedAt === 0) this.markClosed(c, t);
+    }
+  }
+
+  private payload(c: Conn, dir: number, p: Packet, a: number): void {
+    const f = c.flow;
+    const d = f.dirs[dir]!;
+    const s = c.seq[dir]!;
+    const rel = (p.seq - s.base) >>> 0;
+    if (d.firstPayloadKind === '') {
+      d.firstPayloadKind = p.payloadCaptured > 0 ? payloadKind(p.l4Buf, p.payloadOff, p.payloadCaptured) : 'other';
+      const k = d.firstPayloadKind;
+      if (dir === 0 && k === 'http-request') {
+        const req = new Http1Direction(true, null);
+        c.http = [req, new Http1Direction(false, req)];
+      } else if (dir === 1 && k === 'http-response' && !c.http) {
+        const req = new Http1Direction(true, null);
+        req.stop();
+        c.http = [req, new Http1Direction(false, null)];
+      }
+      if (!((dir === 0 && k === 'http-request') || (dir === 1 && k === 'http-response'))) {
+        this.addEvent(c, 'data', dir, p, { proto: k });
+      }
+      c.httpNext[dir] = rel;
+    }
+    const http = c.http?.[dir];
+    if (!http || !http.active) return;
+    const expect = c.httpNext[dir]!;
+    let off = p.payloadOff;
+    let captured = p.payloadCaptured;
+    let len = p.payloadLen;
+    if (expect >= 0 && rel !== expect) {
+      const delta = (rel - expect) | 0;
+      if (delta > 0) {
+        // A gap (segment not captured, or out of order): skip it inside a body, else resync later.
+        http.skip(delta, p.number, p.time);
+      } else {
+        // Overlap with bytes already fed: feed only the new tail.
+        const over = -delta;
+        if (over >= len) return;
+        off += over;
+        len -= over;
+        captured = Math.max(0, captured - over);
+      }
+    }
+    c.httpNext[dir] = (rel + p.payloadLen) >>> 0;
+    this.cur = c;
+    this.curDir = dir;
+    this.curPkt = p;
+    http.feed(p.l4Buf, off, captured, len, p.number, p.time, this);
+    this.cur = null;
+    void a;
+  }
+
+  // The packet being fed to an HTTP tracker (no closure per packet).
+  private cur: Conn | null = null;
+  private curDir = 0;
+  private curPkt: Packet | null = null;
+
+  /** HttpHost: an HTTP/1 message started on the connection being fed. */
+  message(http: HttpInfo, startPacket: number, startTime: number): void {
+    const c = this.cur!;
+    const p = this.curPkt!;
+    const dir = this.curDir;
+    const f = c.flow;
+    const s = c.seq[dir]!;
+    const ev: FlowEvent = {
+      type: dir === 0 ? 'request' : 'response', dir: dir as 0 | 1, packet: startPacket, time: startTime,
+      tsNsec: startPacket === p.number ? p.tsNsec : Math.round((startTime % 1) * 1e9),
+      seq: (p.seq - s.base) >>> 0, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId, http,
+    };
+    this.pushEvent(f, ev);
+    if (dir === 0) f.requests++;
+    else if ((http.status ?? 0) >= 200) f.responses++;
+  }
+
+  private markClosed(c: Conn, t: number): void {
+    c.closedAt = t;
+    if (!c.queued) {
+      c.queued = true;
+      this.closing.push(c);
+    }
+  }
+
+  /** Finalize connections closed more than `lingerS` ago (capture time). */
+  sweep(now: number): void {
+    const q = this.closing;
+    while (this.closingHead < q.length) {
+      const c = q[this.closingHead]!;
+      if (c.finalized) { this.closingHead++; continue; }
+      if (now - c.flow.end < this.lingerS) break;
+      this.closingHead++;
+      this.finalize(c);
+    }
+    if (this.closingHead > 4096 && this.closingHead * 2 > q.length) {
+      this.closing = q.slice(this.closingHead);
+      this.closingHead = 0;
+    }
+  }
+
+  private finalize(c: Conn): void {
+    if (c.finalized) return;
+    c.finalized = true;
+    this.unlink(c);
+    this.size--;
+    const f = c.flow;
+    if (c.http) {
+      const closedByFin = f.dirs[1].fin > 0 || f.dirs[0].fin > 0;
+      c.http[1].close(closedByFin && f.dirs[1].fin > 0);
+      c.http[0].close(closedByFin && f.dirs[0].fin > 0);
+    }
+    f.state = flowState(f);
+    c.http = null;
+    this.opts.onFlowEnd(f);
+  }
+
+  /** End of input: finalize every connection still open, in id order. */
+  finish(): void {
+    const rest: Conn[] = [];
+    for (let c = this.lruHead; c; c = c.next) rest.push(c);
+    rest.sort((x, y) => x.flow.id - y.flow.id);
+    for (const c of rest) this.finalize(c);
+    this.closing = [];
+    this.closingHead = 0;
+  }
+}
+
+/** How a connection ended, from its counters. */
+export function flowState(f: Flow): Flow['state'] {
+  const [c, s] = f.dirs;
+  const synAck = f.synAckTime >= 0;
+  const rst = c.rst + s.rst > 0;
+  if (!synAck && c.syn > 0 && s.rst > 0 && s.payloadBytes === 0 && c.payloadBytes === 0) return 'refused';
+  if (c.syn > 0 && s.packets === 0 && !rst) return 'syn-unanswered';
+  if (rst && f.synTime >= 0 && f.handshakeAckTime < 0 && c.payloadBytes + s.payloadBytes === 0) return 'reset-in-handshake';
+  if (rst) return 'closed-rst';
+  if (c.fin > 0 && s.fin > 0) return 'closed-fin';
+  if (c.fin > 0 || s.fin > 0) return 'half-closed';
+  return 'open';
+}
+
+export { L4 };

@@ -1,0 +1,159 @@
+/**
+ * port-reuse (aggregate per client address): a new SYN on a 4-tuple whose previous
+ * connection closed less than 2 MSL earlier (RFC 9293 §3.6.1 TIME-WAIT; MSL 2 min, Linux
+ * keeps TIME_WAIT 60 s), and the ephemeral port range the client cycles through.
+ *
+ * A SYN that lands on the peer's TIME-WAIT is accepted only when its sequence number is
+ * higher (RFC 6191 / RFC 1122 §4.2.2.13); otherwise the peer answers with an ACK of the old
+ * connection (a challenge ACK, RFC 5961 §4 / RFC 9293 §3.10.7.4), the client sends RST and
+ * retries its SYN a second later. When all ports of the range are open or in TIME_WAIT on
+ * the client, connect() fails locally (nginx `99: Cannot assign requested address`): the
+ * capture then shows the client reusing the same few ports.
+ */
+import type { Flow } from '../conn/flow.js';
+import type { Detector, DetectorContext } from './detector.js';
+import type { Evidence } from './finding.js';
+import { NETWORK } from '../knowledge/network.js';
+import { capEvidence, evAt, evOf, eventsOf, fmtS, plural, round, tidyEvidence } from './common/net-util.js';
+
+/** 2 MSL with RFC 793's MSL of 2 minutes. */
+export const TWO_MSL_S = 240;
+/** Linux TCP_TIMEWAIT_LEN: how long a closed port stays unusable on the side that closed first. */
+export const LINUX_TIME_WAIT_S = 60;
+const CAP = 200_000;
+
+interface Conn {
+  id: number;
+  port: number;
+  server: string;
+  start: number;
+  end: number;
+  clientClosedFirst: boolean;
+}
+
+interface Reuse {
+  prev: Conn;
+  flow: Flow;
+  gap: number;
+  answer: 'challenge-ack' | 'rst' | 'syn-ack' | 'none';
+  evidence: Evidence[];
+}
+
+interface ClientState {
+  conns: Conn[];
+  reuses: Reuse[];
+}
+
+export function portReuse(): Detector {
+  const last = new Map<string, Conn>();
+  const clients = new Map<string, ClientState>();
+
+  return {
+    kinds: ['port-reuse'],
+    onFlowEnd(f: Flow) {
+      if (f.clientBy === 'port') return;
+      let st = clients.get(f.clientAddr);
+      if (!st) clients.set(f.clientAddr, (st = { conns: [], reuses: [] }));
+      const c: Conn = {
+        id: f.id, port: f.clientPort, server: f.server, start: f.start, end: f.end,
+        clientClosedFirst: f.firstFinBy === 'client' && f.firstRstBy === '',
+      };
+      if (st.conns.length < CAP) st.conns.push(c);
+      const key = `${f.client}>${f.server}`;
+      const prev = last.get(key);
+      last.set(key, c);
+      if (!prev || f.clientBy !== 'syn') return;
+      const gap = f.start - prev.end;
+      if (gap < 0 || gap > TWO_MSL_S) return;
+      const s = f.dirs[1];
+      const syn = eventsOf(f, 'syn', 0)[0];
+      if (!syn) return;
+      const ev: Evidence[] = [evOf(syn, `SYN reuses ${f.client} → ${f.server} ${fmtS(gap)} after the previous connection on this 4-tuple ended`, f.file)];
+      let answer: Reuse['answer'] = 'none';
+      const synAckT = f.synAckTime >= 0 ? f.synAckTime : Infinity;
+      if (s.packets > 0 && s.firstTime < synAckT && s.firstPacket > 0 && s.firstPacket !== s.firstRstPacket) {
+        answer = 'challenge-ack';
+        ev.push(evAt(s.firstPacket, s.firstTime, `${f.server} answers the SYN with a bare ACK of the old connection (challenge ACK: the 4-tuple is still in TIME_WAIT there)`, f.file));
+        const crst = eventsOf(f, 'rst', 0)[0];
+        if (crst) ev.push(evOf(crst, `client RST clears the stale TIME_WAIT entry`, f.file));
+      } else if (s.firstRstPacket > 0 && s.firstRstTime < synAckT) {
+        answer = 'rst';
+        const r = eventsOf(f, 'rst', 1)[0];
+        if (r) ev.push(evOf(r, `RST from ${f.server}: the reused 4-tuple was rejected`, f.file));
+      } else if (f.synAckTime >= 0) {
+        answer = 'syn-ack';
+      }
+      const retry = eventsOf(f, 'syn', 0).find((e) => e.retransmission);
+      if (retry && answer !== 'syn-ack') ev.push(evOf(retry, `SYN retried ${fmtS(retry.time - syn.time)} later`, f.file));
+      const sa = eventsOf(f, 'syn-ack', 1)[0];
+      if (sa) ev.push(evOf(sa, `SYN-ACK ${fmtS(sa.time - syn.time)} after the first SYN`, f.file));
+      st.reuses.push({ prev, flow: f, gap, answer, evidence: ev });
+      // keep the flow model small: only what the report needs
+    },
+    finish(ctx: DetectorContext) {
+      for (const [addr, st] of clients) {
+        if (!st.reuses.length) continue;
+        report(ctx, addr, st);
+      }
+    },
+  };
+}
+
+function report(ctx: DetectorContext, addr: string, st: ClientState): void {
+  const reuses = st.reuses;
+  const servers = [...new Set(reuses.map((r) => r.flow.server))];
+  const server = servers.length === 1 ? servers[0]! : '*';
+  const toServer = server === '*' ? st.conns : st.conns.filter((c) => c.server === server);
+  const ports = new Set(toServer.map((c) => c.port));
+  let pmin = 65535, pmax = 0;
+  for (const p of ports) { if (p < pmin) pmin = p; if (p > pmax) pmax = p; }
+  const peak = peakBusy(toServer);
+  const failed = reuses.filter((r) => r.answer === 'challenge-ack' || r.answer === 'rst' || r.answer === 'none');
+  const challenged = reuses.filter((r) => r.answer === 'challenge-ack').length;
+  const minGap = Math.min(...reuses.map((r) => r.gap));
+  // Exhaustion needs a range in use, not a client bound to one fixed port.
+  const exhausted = ports.size >= 2 && toServer.length >= 10 && peak >= ports.size && toServer.length >= 2 * ports.size;
+  const span = pmax - pmin + 1;
+  let summary = `${addr} reused ${plural(reuses.length, '4-tuple')} toward ${server === '*' ? servers.length + ' servers' : server} within 2 MSL (as soon as ${fmtS(minGap)} after the previous close)`;
+  summary += `; ${toServer.length} connections over only ${plural(ports.size, 'port')} (${pmin}-${pmax})`;
+  if (exhausted) summary += `, all of them busy (open or TIME_WAIT) at the peak: new connects fail with 99 Cannot assign requested address`;
+  else if (ports.size === 1) summary += ' (the client binds a fixed source port)';
+  else summary += `, peak ${peak} busy`;
+  if (challenged) summary += `; ${challenged} SYN${challenged === 1 ? '' : 's'} hit the server's TIME_WAIT and got a challenge ACK`;
+  const evidence: Evidence[] = [];
+  for (const r of reuses.slice(0, 4)) evidence.push(...r.evidence);
+  const k = NETWORK['port-reuse'];
+  let advice = k.advice;
+  if (span <= 5000 && ports.size >= 2) advice = `${addr} appears to use an ephemeral range of about ${span} ports (${pmin}-${pmax}; \`net.ipv4.ip_local_port_range\`). ` + advice;
+  ctx.report({
+    kind: 'port-reuse',
+    severity: failed.length || exhausted ? 'error' : 'warning',
+    summary,
+    flow: { client: addr, server, id: reuses[0]!.flow.id },
+    time: reuses[0]!.flow.start,
+    params: {
+      client: addr, count: reuses.length, reuses: reuses.length, failures: failed.length, challenge_acks: challenged,
+      connections: toServer.length, ports: ports.size, port_min: pmin, port_max: pmax, peak_busy: peak,
+      min_reuse_gap_s: round(minGap, 3), exhausted,
+    },
+    evidence: capEvidence(tidyEvidence(evidence), 12),
+    symptoms: k.symptoms,
+    advice,
+    confidence: challenged || exhausted ? 0.9 : 0.75,
+    aggregate: true,
+    flows: [...new Set(reuses.flatMap((r) => [r.prev.id, r.flow.id]))].slice(0, 200),
+  });
+}
+
+/** Most client ports busy at once: open, or in TIME_WAIT on the client after it closed first. */
+function peakBusy(conns: Conn[]): number {
+  const pts: Array<[number, number]> = [];
+  for (const c of conns) {
+    pts.push([c.start, 1]);
+    pts.push([c.end + (c.clientClosedFirst ? LINUX_TIME_WAIT_S : 0), -1]);
+  }
+  pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0, best = 0;
+  for (const [, d] of pts) { cur += d; if (cur > best) best = cur; }
+  return best;
+}

@@ -1,0 +1,20 @@
+/** The verdict box: root cause, confidence, how many failures it explains, the fix. */
+import type { AnalysisResult } from '../../analyze/result.js';
+import { html, type SafeHtml } from './escape.js';
+
+export function verdictSection(r: AnalysisResult): SafeHtml {
+  const v = r.verdict;
+  const ok = v.severity === 'ok' || v.severity === 'info';
+  const label = ok ? 'No connection problem found' : v.severity === 'error' ? 'Root cause' : 'Likely cause';
+  return html`<section class="verdict sev-${v.severity}" id="verdict" aria-labelledby="verdict-label">
+<div class="label" id="verdict-label">${label}</div>
+<p class="cause">${v.cause}</p>
+${ok ? '' : html`<div class="facts">
+<span>kind <b>${v.kind}</b></span>
+${v.server ? html`<span>server <b class="mono">${v.server}</b></span>` : ''}
+<span>confidence <b>${Math.round(v.confidence * 100)}%</b></span>
+<span>explains <b>${v.explains}</b> failure${v.explains === 1 ? '' : 's'} in this capture</span>
+</div>`}
+${v.fix ? html`<p class="fix"><b>Fix:</b> ${v.fix}</p>` : ''}
+</section>`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Benchmark (not a unit test): `scan --jobs 1` vs `--jobs 2` over a folder of captures.
+ *
+ *   npm run build && node dist/scan/bench-jobs.js [FOLDER] [--files 20] [--mb 8] [--repeat 3] [--keep]
+ *
+ * Without FOLDER, builds one in a temp dir: 20 captures made of the lab captures
+ * (captures/*.pcap), each repeated with shifted timestamps to a few MB so the work
+ * dominates thread start-up. Prints the best wall time of each and the ratio
+ * (target: 2 jobs <= 0.65 of 1 job on a machine with 2 free cores).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(here, '../..');
+const CLI = join(REPO, 'dist', 'cli.js');
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+/** A pcap of `copies` back-to-back repetitions of `src` (timestamps shifted, so flows do not collide). */
+function inflate(src: Buffer, copies: number): Buffer {
+  const le = src.readUInt32LE(0) === 0xa1b2c3d4 || src.readUInt32LE(0) === 0xa1b23c4d;
+  const rd = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const wr = (b: Buffer, v: number, o: number) => (le ? b.writeUInt32LE(v >>> 0, o) : b.writeUInt32BE(v >>> 0, o));
+  const recs: Buffer[] = [];
+  for (let o = 24; o + 16 <= src.length;) {
+    const len = rd(src, o + 8);
+    if (o + 16 + len > src.length) break;
+    recs.push(src.subarray(o, o + 16 + len));
+    o += 16 + len;
+  }
+  const first = recs.length ? rd(recs[0]!, 0) : 0;
+  const last = recs.length ? rd(recs[recs.length - 1]!, 0) : 0;
+  const span = last - first + 60;
+  const parts: Buffer[] = [src.subarray(0, 24)];
+  for (let c = 0; c < copies; c++) {
+    for (const r of recs) {
+      const x = Buffer.from(r);
+      wr(x, rd(r, 0) + c * span, 0);
+      parts.push(x);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** CPU seconds used by waited-for children so far (Linux /proc; NaN elsewhere). */
+function childCpu(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100; // cutime + cstime, USER_HZ = 100
+  } catch {
+    return NaN;
+  }
+}
+
+const cpu: Record<number, number[]> = { 1: [], 2: [] };
+
+function run(dir: string, jobs: number): number {
+  const c0 = childCpu();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, 'scan', dir, '--json', '--no-progress', '--jobs', String(jobs)], {
+    encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' },
+  });
+  const ms = performance.now() - t0;
+  (cpu[jobs] ??= []).push(childCpu() - c0);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`scan --jobs ${jobs} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  return ms;
+}
+
+const nFiles = arg('--files', 20);
+const repeat = arg('--repeat', 3);
+const targetBytes = arg('--mb', 8) * 1024 * 1024;
+let dir = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '';
+let made = false;
+if (!dir) {
+  dir = mkdtempSync(join(tmpdir(), 'pcap-reset-bench-'));
+  made = true;
+  const labs = readdirSync(join(REPO, 'captures')).filter((f) => f.endsWith('.pcap')).sort();
+  if (!labs.length) throw new Error('no captures/*.pcap to build the bench folder from');
+  for (let i = 0; i < nFiles; i++) {
+    const src = readFileSync(join(REPO, 'captures', labs[i % labs.length]!));
+    writeFileSync(join(dir, `bench-${String.fromCharCode(97 + (i % 26))}-${labs[i % labs.length]}`),
+      inflate(src, Math.max(1, Math.round(targetBytes / src.length))));
+  }
+}
+try {
+  const files = readdirSync(dir).length;
+  console.log(`bench: ${files} files in ${dir}; ${availableParallelism()} CPUs available; best of ${repeat}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  run(dir, 1); // warm the page cache
+  cpu[1] = [];
+  const best = (jobs: number) => Math.min(...Array.from({ length: repeat }, () => run(dir, jobs)));
+  const one = best(1);
+  const two = best(2);
+  const c = (j: number) => Math.min(...cpu[j]!).toFixed(2);
+  console.log(`--jobs 1: ${(one / 1000).toFixed(2)} s wall (${c(1)} s CPU)`);
+  console.log(`--jobs 2: ${(two / 1000).toFixed(2)} s wall (${c(2)} s CPU)`);
+  console.log(`ratio jobs2/jobs1: ${(two / one).toFixed(3)} (target <= 0.65); load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+} finally {
+  if (made && !process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  else if (made) console.log(`kept ${dir}`);
+}

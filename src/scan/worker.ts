@@ -1,0 +1,153 @@
+/**
+ * The scan's worker (piscina, one per thread; compiled to dist/scan/worker.js). A task
+ * is a lone capture or the rotated pieces of one session: it runs analyze() and
+ * returns one compact FileRecord per file (never the flow timelines). A capture that
+ * cannot be read becomes a record with `error`; nothing thrown here ends the scan.
+ */
+import { analyze, type AnalyzeInput, type AnalyzeOptions } from '../analyze/analyze.js';
+import type { AnalysisResult } from '../analyze/result.js';
+import { readCapture } from '../reader/read.js';
+import { compactResult, type CompactPart } from './compact.js';
+import type { FileRecord, ScanTask } from './types.js';
+
+/** Largest gap between rotated pieces still treated as one session (seconds). */
+export const MAX_JOIN_GAP_S = 900;
+/** Pieces may overlap this much (reordered packets at the rotation point). */
+const OVERLAP_SLACK_S = 1;
+
+type TaskFile = ScanTask['files'][number];
+
+function emptyPart(error: string): CompactPart {
+  return {
+    format: '', gzip: false, linktypes: [], packets: 0, bytes: 0, first: null, last: null, flows: 0, states: {},
+    findings: 0, findings_by_kind: {}, severity: 'ok', verdict: null, error, warnings: 0, findings_top: [], servers: [],
+  };
+}
+
+/** Time of the first packet (cheap: reads the first record only); Infinity when none. */
+async function firstTime(path: string): Promise<number> {
+  try {
+    const info = await readCapture(path, path, () => undefined, { maxPackets: 1, chunkSize: 65536 });
+    return info.packets > 0 ? info.first : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Whether the pieces (in order) continue each other in time, like one capture rotated. */
+export function continues(caps: AnalysisResult['captures']): boolean[] {
+  // ok[i]: piece i+1 continues piece i (empty pieces are neutral).
+  const ok: boolean[] = [];
+  let prevLast: number | undefined;
+  for (let i = 0; i < caps.length; i++) {
+    const c = caps[i]!;
+    if (i > 0) {
+      ok.push(c.packets === 0 || prevLast === undefined ||
+        (c.first >= prevLast - OVERLAP_SLACK_S && c.first - prevLast <= MAX_JOIN_GAP_S));
+    }
+    if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
+  }
+  return ok;
+}
+
+async function run(files: TaskFile[], task: ScanTask, join: boolean, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
+  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, name: f.path }));
+  return analyze(inputs, {
+    join: join && files.length > 1,
+    maxPackets: task.maxPackets,
+    maxFlows: task.maxFlows,
+    allFlows: true,
+    maxTimelines: task.report ? undefined : 0,
+    onProgress,
+  });
+}
+
+export default async function scanWorker(task: ScanTask): Promise<FileRecord[]> {
+  const t0 = performance.now();
+  const port = task.progress;
+  let lastSent = 0;
+  const progressFor = (files: TaskFile[]) => {
+    if (!port) return undefined;
+    return (file: number, bytes: number) => {
+      const now = performance.now();
+      if (now - lastSent < 200) return;
+      lastSent = now;
+      port.postMessage({ path: files[file]?.path, bytes });
+    };
+  };
+  let files = task.files;
+  let group = task.group;
+  const runs: Array<{ files: TaskFile[]; parts: CompactPart[]; joined: boolean; report: string | null }> = [];
+  let reportError: string | undefined;
+  const reported = (x: string | null | { error: string }): string | null => {
+    if (x !== null && typeof x === 'object') {
+      reportError = x.error;
+      return null;
+    }
+    return x;
+  };
+  try {
+    if (files.length > 1 && task.join !== 'never') {
+      // Rotated pieces: in the order of their first packets (a -W ring buffer wraps its numbers).
+      const t = await Promise.all(files.map((f) => firstTime(f.path)));
+      files = files.map((f, i) => ({ f, t: t[i]! })).sort((a, b) => a.t - b.t).map((x) => x.f);
+      let r = await run(files, task, true, progressFor(files));
+      const ok = continues(r.captures);
+      if (task.join === 'force' || ok.every(Boolean)) {
+        const report = reported(await writeReport(r, task, 0));
+        runs.push({ files, parts: compactResult(r), joined: true, report });
+      } else {
+        // Names looked rotated, times do not continue: analyze each continuous run apart.
+        let start = 0;
+        for (let i = 0; i <= ok.length; i++) {
+          if (i < ok.length && ok[i]) continue;
+          const piece = files.slice(start, i + 1);
+          r = await run(piece, task, true, progressFor(piece));
+          const report = reported(await writeReport(r, task, runs.length));
+          runs.push({ files: piece, parts: compactResult(r), joined: piece.length > 1, report });
+          start = i + 1;
+        }
+        if (runs.every((x) => !x.joined)) group = null;
+      }
+    } else {
+      for (const f of files) {
+        const r = await run([f], task, false, progressFor([f]));
+        const report = reported(await writeReport(r, task, runs.length));
+        runs.push({ files: [f], parts: compactResult(r), joined: false, report });
+      }
+    }
+  } catch (e) {
+    // A bug in a decoder or detector: report it against the file(s), go on with the others.
+    const msg = e instanceof Error ? e.message : String(e);
+    runs.length = 0;
+    runs.push({ files, parts: files.map(() => emptyPart(`internal error while analyzing: ${msg.split('\n')[0]}`)), joined: false, report: null });
+  }
+  const ms = Math.round(performance.now() - t0);
+  const out: FileRecord[] = [];
+  for (const run of runs) {
+    run.files.forEach((f, i) => {
+      out.push({
+        type: 'file', path: f.path, rel: f.rel, size: f.size, ...run.parts[i]!,
+        group: group !== null && task.files.length > 1 ? { id: group, index: i, files: run.files.length, joined: run.joined } : null,
+        report: run.report,
+        ...(reportError && i === 0 ? { report_error: reportError } : {}),
+        duration_ms: ms,
+      });
+    });
+  }
+  return out;
+}
+
+/** Writes the HTML report of one analysis (run k > 0 of a split group gets "-<k+1>" before ".html"). */
+async function writeReport(r: AnalysisResult, task: ScanTask, k: number): Promise<string | null | { error: string }> {
+  if (!task.report || !task.htmlWriter) return null;
+  if (r.captures.every((c) => c.packets === 0)) return null;
+  const path = k === 0 ? task.report : task.report.replace(/(\.html?)?$/i, `-${k + 1}$1`);
+  try {
+    const mod = (await import(task.htmlWriter)) as { writeHtmlReport(r: AnalysisResult, path: string): Promise<void> };
+    await mod.writeHtmlReport(r, path);
+    return path;
+  } catch (e) {
+    return { error: `HTML report not written: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+}
