@@ -42,7 +42,10 @@ export interface FlowSummary {
   closed_by: '' | 'client' | 'server';
   close: '' | 'fin' | 'rst';
   rtt_ms: number;
+  /** Index into `captures[]` of the file holding first_packet (several files given)... */
   file?: number;
+  /** ...and of the file holding last_packet, when a joined rotation (--join) split the connection. */
+  last_file?: number;
 }
 
 /** The one-line answer at the top of every report. */

@@ -34,6 +34,8 @@ function positiveInt(v: string): number {
 export function analyzeCommand(): Command {
   return new Command('analyze')
     .description('rebuild every TCP connection in the capture(s) and say which broke, who broke them, why, and the fix')
+    .exitOverride() // subcommands don't inherit it: usage errors must reach cli.ts, which exits 2
+    .showHelpAfterError('(run with --help for usage)')
     .argument('<files...>', "capture files (pcap, pcapng, gzip-compressed either); '-' reads standard input")
     .option('--json', 'write the machine-readable result (../shared/spec/findings.md) to stdout')
     .option('--html <file>', 'write a self-contained HTML incident report (opens offline)')

@@ -7,6 +7,7 @@
  * give how long the server was down. A RST whose TTL differs from what the server's own
  * packets carry on its other connections is marked as sent by a firewall on the path.
  */
+import { epochIso } from '../util/epoch.js';
 import type { Flow } from '../conn/flow.js';
 import type { Detector, DetectorContext, IcmpErrorEvent } from './detector.js';
 import type { Evidence } from './finding.js';
@@ -173,6 +174,5 @@ function firstAfter(sorted: number[], t: number): number | undefined {
 
 /** ISO time of an epoch second, or the raw number when out of Date's range (corrupt captures). */
 function isoTime(t: number): string {
-  const d = new Date(t * 1000);
-  return Number.isFinite(d.getTime()) ? d.toISOString() : `${t}`;
+  return epochIso(t) ?? `${t}`;
 }

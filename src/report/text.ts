@@ -3,6 +3,7 @@
  * severity as a compact table, then capture counts, the connections that ended in
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
+import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
 import { palette, safeText, type Palette } from './color.js';
@@ -99,5 +100,6 @@ function pad(s: string, n: number, right = false): string {
 
 export function fmtTime(t: number): string {
   if (!t) return '-';
-  return new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  const iso = epochIso(t);
+  return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : `${t} s`;
 }

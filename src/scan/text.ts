@@ -1,4 +1,5 @@
 /** The scan's text output: one line per file as it is done, the per-server table at the end. */
+import { epochIso } from '../util/epoch.js';
 import { palette, safeText, type Palette } from '../report/color.js';
 import type { AggregateRecord, FileRecord, SkippedRecord } from './types.js';
 
@@ -6,7 +7,7 @@ const int = (n: number) => n.toLocaleString('en-US');
 
 export function iso(t: number | null): string {
   if (t === null || !Number.isFinite(t)) return '-';
-  return new Date(Math.round(t * 1000)).toISOString().replace('.000Z', 'Z');
+  return epochIso(Math.round(t * 1000) / 1000)?.replace('.000Z', 'Z') ?? `${t}`;
 }
 
 export function mib(b: number): string {

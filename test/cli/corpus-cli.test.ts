@@ -7,6 +7,9 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusFiles } from '../helpers/oracle.js';
 import { runCli, STACK } from '../helpers/cli.js';
+import { analyze } from '../../src/analyze/analyze.js';
+import { renderText } from '../../src/report/text.js';
+import { renderHtmlReport } from '../../src/report/html/write.js';
 
 describe('the CLI on every corpus file', () => {
   for (const path of corpusFiles()) {
@@ -24,5 +27,13 @@ describe('the CLI on every corpus file', () => {
         expect(lines[0]).toMatch(/offset \d+/);
       }
     }, 15_000);
+
+    it(`${basename(path)}: text and HTML reports render`, async () => {
+      // The human outputs format times and addresses of whatever the file holds (a pcapng
+      // timestamp past the year 275760 once crashed the text report). In-process: fast.
+      const r = await analyze([{ path }]);
+      expect(renderText(r, { color: false })).toMatch(/Capture/);
+      expect(renderHtmlReport(r)).toMatch(/^<!doctype html>/i);
+    }, 20_000);
   }
 });

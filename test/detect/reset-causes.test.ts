@@ -62,6 +62,8 @@ describe('inferring a configured value', () => {
     expect(inferSetting(2.002, 2.9)).toBe(2);
     expect(inferSetting(2.453, 3.002)).toBe(2);
     expect(inferSetting(60.0, 60.3)).toBe(60);
+    // server-clock estimate a hair below the setting (capture-point wait minus RTT)
+    expect(inferSetting(1.997, 2.514)).toBe(2);
   });
   it('picks the largest cluster and reports its lower edge', () => {
     const c = clusterValues([2.003, 2.002, 2.6, 2.004, 9.5])!;

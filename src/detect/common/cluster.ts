@@ -64,8 +64,11 @@ export function inferSetting(min: number, max: number): number {
   if (max - min < 0.2) return snapDown(min);
   // The capture point adds a little (path delay variation, the checker's own run time).
   const lo = max - CHECK_PERIOD_S - Math.max(0.05, 0.02 * max);
+  // `min` is an estimate on the server's clock (the capture point's wait minus the handshake
+  // RTT), so it can land a few milliseconds below the setting: 1.997 s for `--timeout 2`.
+  const hi = min + Math.max(0.01, 0.003 * min);
   for (const step of [60, 10, 5, 1, 0.5, 0.1]) {
-    const c = Math.floor(min / step + 1e-9) * step;
+    const c = Math.floor(hi / step + 1e-9) * step;
     if (c > 0 && c >= lo) return Math.round(c * 1000) / 1000;
   }
   return snapDown(min);

@@ -1,4 +1,5 @@
 /** Number and label formatting shared by the SVG pictures and the HTML report. */
+import { epochIso } from '../../util/epoch.js';
 import type { FlowEvent } from '../../conn/flow.js';
 
 /** A duration for people: "200 µs", "32.3 ms", "2.003 s". */
@@ -22,7 +23,9 @@ export function fmtBytes(n: number): string {
 export function fmtClock(t: number): string {
   if (!t) return '-';
   const whole = Math.floor(t);
-  const iso = new Date(whole * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const full = epochIso(whole);
+  if (!full) return `${t} s`;
+  const iso = full.slice(0, 19).replace('T', ' ');
   const frac = Math.round((t - whole) * 1e6).toString().padStart(6, '0').slice(0, 6);
   return `${iso}.${frac} UTC`;
 }

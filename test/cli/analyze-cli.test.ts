@@ -1,0 +1,86 @@
+/**
+ * `pcap-reset analyze` as a user runs it: exit codes (0 clean, 1 findings, 2 bad usage or
+ * input), machine output on stdout only, stdin, colors only when wanted, --help that teaches.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, STACK } from '../helpers/cli.js';
+import { CAPTURES } from '../helpers/paths.js';
+
+const RACE = join(CAPTURES, 'idle-race-gunicorn.pcap');
+const HEALTHY = join(CAPTURES, 'healthy-keepalive.pcap');
+const T = { timeoutMs: 20_000 };
+
+describe('pcap-reset analyze', () => {
+  it('exits 1 with the verdict first when it finds a broken connection', () => {
+    const r = runCli(['analyze', RACE], T);
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(/ROOT CAUSE \(idle-close-race/);
+    expect(r.stdout).toContain('10.0.3.2:8000');
+    expect(r.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colors
+  });
+
+  it('exits 0 on the healthy control', () => {
+    const r = runCli(['analyze', HEALTHY], T);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/No broken connections found/);
+  });
+
+  it('--json writes only JSON to stdout, with the fixed top-level fields', () => {
+    const r = runCli(['analyze', '--json', RACE], T);
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout);
+    for (const k of ['tool', 'captures', 'summary', 'verdict', 'findings', 'flows']) expect(j).toHaveProperty(k);
+    expect(j.findings.some((f: { kind: string }) => f.kind === 'idle-close-race')).toBe(true);
+  });
+
+  it("reads standard input with '-' (tcpdump -w - | pcap-reset analyze -)", () => {
+    const fromFile = JSON.parse(runCli(['analyze', '--json', RACE], T).stdout);
+    const r = runCli(['analyze', '--json', '-'], { ...T, input: readFileSync(RACE) });
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.findings.map((f: { kind: string }) => f.kind)).toEqual(fromFile.findings.map((f: { kind: string }) => f.kind));
+    expect(j.summary.packets ?? j.captures[0].packets).toBe(fromFile.summary.packets ?? fromFile.captures[0].packets);
+  });
+
+  it('colors only when forced on a non-terminal, never with NO_COLOR', () => {
+    const forced = runCli(['analyze', RACE], { ...T, env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(forced.stdout).toMatch(/\x1b\[/);
+    const off = runCli(['analyze', RACE], { ...T, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(off.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it.each([
+    [['analyze'], /missing required argument/],
+    [['analyze', '--bogus', RACE], /unknown option '--bogus'/],
+    [['analyze', '--max-packets', '0', RACE], /positive whole number/],
+    [['analyze', '--time-range', 'yesterday', RACE], /--time-range/],
+    [['nonsense'], /unknown command/],
+  ])('bad usage %j exits 2 with a one-line reason', (args, msg) => {
+    const r = runCli(args as string[], T);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('a missing file exits 2 naming the file and the offset', () => {
+    const r = runCli(['analyze', '/nonexistent/cap.pcap'], T);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/\/nonexistent\/cap\.pcap: offset 0: cannot open/);
+  });
+
+  it('--help teaches: examples, exit status, every option', () => {
+    const r = runCli(['analyze', '--help'], T);
+    expect(r.status).toBe(0);
+    for (const s of ['--json', '--html', '--svg', '--max-packets', '--time-range', 'Examples:', 'Exit status']) expect(r.stdout).toContain(s);
+  });
+
+  it('--max-packets analyzes only the start of the capture', () => {
+    const all = JSON.parse(runCli(['analyze', '--json', RACE], T).stdout);
+    const part = JSON.parse(runCli(['analyze', '--json', '--max-packets', '10', RACE], T).stdout);
+    expect(part.captures[0].packets).toBe(10);
+    expect(all.captures[0].packets).toBeGreaterThan(10);
+  });
+});
