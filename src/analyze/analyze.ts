@@ -14,7 +14,7 @@ import type { Finding } from '../detect/finding.js';
 import { DETECTORS } from '../detect/registry.js';
 import type { AnalysisResult, CaptureSummary, FlowSummary } from './result.js';
 import { flowSummary, isInteresting } from './flow-summary.js';
-import { buildSummary } from './summary.js';
+import { buildSummary, newFlowTally, tallyFlow } from './summary.js';
 import { pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
 import { VERSION } from '../version.js';
@@ -43,6 +43,12 @@ export interface AnalyzeOptions {
   allFlows?: boolean;
   /** Connection models kept for drawing (default 1000). */
   maxTimelines?: number;
+  /**
+   * Connection summaries kept in `flows` at most (default 100 000): a flood of millions of
+   * connections must not exhaust memory. The `summary` counts (states, busiest servers) still
+   * include the connections left out, and a warning says how many were.
+   */
+  maxFlowList?: number;
   /** Progress: file index, bytes read so far in that file. */
   onProgress?: (file: number, bytes: number) => void;
   /**
@@ -56,6 +62,7 @@ export interface AnalyzeOptions {
 }
 
 const RETAIN_CAP = 5000;
+export const FLOW_LIST_CAP = 100_000;
 
 export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const detectors: Detector[] = (opts.detectors ?? DETECTORS).map((make) => make());
@@ -78,9 +85,14 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   };
 
   const keepAll = opts.allFlows ?? true;
+  const listCap = opts.maxFlowList ?? FLOW_LIST_CAP;
+  const unlisted = newFlowTally();
   const onFlowEnd = (flow: Flow) => {
     const interesting = isInteresting(flow);
-    if (keepAll || interesting) flows.push(flowSummary(flow));
+    if (keepAll || interesting) {
+      if (flows.length < listCap) flows.push(flowSummary(flow));
+      else tallyFlow(unlisted, flow.state, flow.server, flow.requests);
+    }
     for (const d of detectors) d.onFlowEnd?.(flow, ctx);
     if (interesting || referenced.has(flow.id)) {
       retained.set(flow.id, flow);
@@ -123,8 +135,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       if (frame.time >= tEnd) { pastEnd = true; return; }
       decoder.decode(frame, pkt);
       if (base) pkt.number += base;
-      if (pkt.l4 === L4.TCP) {
-        const id = table.addTcp(pkt);
+      // (A TCP header whose length runs past the IP payload still belongs to its connection,
+      // as in tshark's tcp.stream: see FlowTable.addTcpHeaderOnly.)
+      if (pkt.l4 === L4.TCP || (pkt.l4 === L4.None && pkt.tcpHeaderLen >= 20)) {
+        const id = pkt.l4 === L4.TCP ? table.addTcp(pkt) : table.addTcpHeaderOnly(pkt);
         if (pkt.reassembled) emitFragment(fileIndex, id);
       } else if ((pkt.l4 === L4.ICMP || pkt.l4 === L4.ICMPv6) && pkt.quoted.ipVersion !== 0) {
         emitIcmp(fileIndex, table);
@@ -174,6 +188,9 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
 
   for (const d of detectors) d.finish?.(ctx);
+  if (unlisted.count > 0) {
+    runWarnings.push(`${unlisted.count} connections not listed in flows (the list keeps the first ${listCap}; the summary counts all of them)`);
+  }
   if (opts.join && inputs.length > 1) localizePackets(findings, flows, packetBase);
   sortFindings(findings);
   flows.sort((a, b) => a.id - b.id);
@@ -192,7 +209,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     captures,
     flows,
     findings,
-    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings),
+    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted),
     verdict: pickVerdict(findings),
     timelines,
   };
@@ -215,7 +232,7 @@ function localizePackets(findings: Finding[], flows: FlowSummary[], base: number
       else delete e.file;
     }
   }
-  for (const s of flows as Array<FlowSummary & { last_file?: number }>) {
+  for (const s of flows) {
     const [file, first] = locate(s.first_packet);
     const [lastFile, last] = locate(s.last_packet);
     s.first_packet = first;

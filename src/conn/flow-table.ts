@@ -101,6 +101,8 @@ export class FlowTable implements HttpHost {
   private readonly file: number;
   private evictions = 0;
   private sweepCounter = 0;
+  /** The packet being added has a malformed header (see addTcpHeaderOnly). */
+  private headerOnly = false;
   /** Open (not yet finalized) connections. */
   size = 0;
   tcpPackets = 0;
@@ -134,6 +136,21 @@ export class FlowTable implements HttpHost {
     const a = hashEndpoint(src, sport);
     const b = hashEndpoint(dst, dport);
     return (Math.imul(a ^ b, 0x9e3779b1) + a + b) | 0;
+  }
+
+  /**
+   * A TCP packet whose header length runs past the IP payload (decoded with l4 = None, the
+   * fixed 20 header bytes and flags filled): tshark still numbers it into its 4-tuple's
+   * tcp.stream with its flags and no payload, but does no sequence analysis on it. So it is
+   * counted as a packet of its connection without sequence analysis. Returns the flow id.
+   */
+  addTcpHeaderOnly(p: Packet): number {
+    this.headerOnly = true;
+    try {
+      return this.addTcp(p);
+    } finally {
+      this.headerOnly = false;
+    }
   }
 
   /** Process one decoded TCP packet. Returns the flow id. */
@@ -302,7 +319,7 @@ export class FlowTable implements HttpHost {
       d.lastIpId = p.ipId;
     }
 
-    const a = analyzeSegment(c.seq[dir]!, c.seq[dir ^ 1]!, p.seq, p.ack, flags, p.window, len, t, f.rtt > 0 ? f.rtt : 0);
+    const a = this.headerOnly ? 0 : analyzeSegment(c.seq[dir]!, c.seq[dir ^ 1]!, p.seq, p.ack, flags, p.window, len, t, f.rtt > 0 ? f.rtt : 0);
     const retrans = (a & A_RETRANSMISSION) !== 0;
     const ps = c.prevSeg[dir]!;
     const dup = ps[0] === p.seq && ps[1] === p.ack && ps[2] === flags && ps[3] === len && ps[4] === p.ipId && t - ps[5]! < 0.001;

@@ -120,16 +120,21 @@ export class Http1Direction {
           }
           this.mode = Mode.Headers;
           this.hdrLen = 0;
-          if (!this.hdr) this.hdr = Buffer.allocUnsafe(1024);
           this.pendingPacket = packet;
           this.pendingTime = time;
           break;
         }
         case Mode.Headers: {
-          const end = this.scanHeaders(buf, off + i, captured - i);
-          if (end < 0) { i = captured; break; } // all consumed, header block goes on
+          const start = off + i;
+          const end = this.scanHeaders(buf, start, captured - i);
+          if (end < 0) { i = captured; break; } // all consumed (or too long), header block goes on
           i += end;
-          this.headersDone(packet, time, host);
+          // The whole block in this segment (the common case): parse it in place, no copy.
+          if (this.hdrLen === 0) this.headersDone(buf, start, start + end, packet, time, host);
+          else {
+            this.append(buf, start, end);
+            this.headersDone(this.hdr!, 0, this.hdrLen, packet, time, host);
+          }
           break;
         }
         case Mode.Body: {
@@ -188,76 +193,135 @@ export class Http1Direction {
     return this.isRequest ? looksLikeRequest(buf, off, len) : looksLikeResponse(buf, off, len);
   }
 
-  /** Copies header bytes; returns bytes consumed up to and including the blank line, or -1. */
+  /** The last two header bytes seen (across segments), to find the blank line ending the block. */
+  private prev1 = 0;
+  private prev2 = 0;
+
+  /**
+   * Looks for the end of the header block (LF LF or LF CR LF) in `buf[off..off+len)`.
+   * Returns the bytes up to and including that LF, leaving them to the caller; or -1
+   * when the block goes on, after copying all `len` bytes into `hdr` (or giving up on
+   * a block longer than MAX_HEADER_BYTES: mode Off).
+   */
   private scanHeaders(buf: Buffer, off: number, len: number): number {
+    let p1 = this.prev1;
+    let p2 = this.prev2;
+    const base = this.hdrLen;
     for (let j = 0; j < len; j++) {
       const c = buf[off + j]!;
-      if (this.hdrLen >= MAX_HEADER_BYTES) {
+      if (base + j >= MAX_HEADER_BYTES) {
         // A header block this large is not something we can follow: stop tracking.
         this.mode = Mode.Off;
-        return len;
+        return -1;
       }
-      if (this.hdrLen === this.hdr!.length) {
-        const bigger = Buffer.allocUnsafe(Math.min(this.hdr!.length * 2, MAX_HEADER_BYTES));
-        this.hdr!.copy(bigger, 0, 0, this.hdrLen);
-        this.hdr = bigger;
+      if (c === 0x0a && base + j >= 1 && (p1 === 0x0a || (p1 === 0x0d && p2 === 0x0a && base + j >= 3))) {
+        this.prev1 = this.prev2 = 0;
+        return j + 1;
       }
-      this.hdr![this.hdrLen++] = c;
-      if (c === 0x0a && this.hdrLen >= 2) {
-        const h = this.hdr!;
-        const n = this.hdrLen;
-        if (h[n - 2] === 0x0a || (n >= 4 && h[n - 2] === 0x0d && h[n - 3] === 0x0a)) return j + 1;
-      }
+      p2 = p1;
+      p1 = c;
     }
+    this.prev1 = p1;
+    this.prev2 = p2;
+    this.append(buf, off, len);
     return -1;
   }
 
-  private headersDone(packet: number, time: number, host: HttpHost): void {
-    const text = this.hdr!.toString('latin1', 0, this.hdrLen);
-    const lines = text.split(/\r?\n/);
-    const start = lines[0] ?? '';
+  /** Copies `n` header bytes into `hdr` (grown as needed, at most MAX_HEADER_BYTES). */
+  private append(buf: Buffer, off: number, n: number): void {
+    const need = this.hdrLen + n;
+    // Allocated only for a header block split across segments.
+    if (this.hdr === null) this.hdr = Buffer.allocUnsafeSlow(Math.max(1024, Math.min(need, MAX_HEADER_BYTES)));
+    if (need > this.hdr.length) {
+      let size = this.hdr.length;
+      while (size < need) size *= 2;
+      const bigger = Buffer.allocUnsafe(Math.min(size, MAX_HEADER_BYTES));
+      this.hdr!.copy(bigger, 0, 0, this.hdrLen);
+      this.hdr = bigger;
+    }
+    buf.copy(this.hdr!, this.hdrLen, off, off + n);
+    this.hdrLen = need;
+  }
+
+  /** Parses the header block `b[from..to)` (it ends with its blank line) straight from the bytes. */
+  private headersDone(b: Buffer, from: number, to: number, packet: number, time: number, host: HttpHost): void {
+    this.hdrLen = 0;
+    this.prev1 = this.prev2 = 0;
+    // Lines end at LF; a CR right before the LF is not part of the line.
+    let lineEnd = lineEndOf(b, from, to);
+    const startEnd = lineEnd > from && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
     const info: HttpInfo = { bodyBytes: 0, complete: false, endPacket: packet, endTime: time };
     let chunked = false;
     let contentLength = -1;
     let connClose: boolean | undefined;
-    for (let k = 1; k < lines.length; k++) {
-      const line = lines[k]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') {
-        const v = Number.parseInt(value, 10);
-        if (Number.isFinite(v) && v >= 0) contentLength = v;
-      } else if (name === 'transfer-encoding') {
-        if (/chunked\s*$/i.test(value)) chunked = true;
-      } else if (name === 'connection') {
-        const v = value.toLowerCase();
-        if (v.includes('close')) connClose = true;
-        else if (v.includes('keep-alive') && connClose === undefined) connClose = false;
-      } else if (name === 'host') {
-        info.host = value.slice(0, MAX_TEXT);
-      } else if (name === 'server' && !this.isRequest) {
-        info.server = value.slice(0, 128);
+    for (let ls = lineEnd + 1; ls < to; ls = lineEnd + 1) {
+      lineEnd = lineEndOf(b, ls, to);
+      const le = lineEnd > ls && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
+      let colon = -1;
+      for (let k = ls; k < le; k++) if (b[k] === 0x3a) { colon = k; break; }
+      if (colon <= ls) continue;
+      let ns = ls, ne = colon;
+      while (ns < ne && isWs(b[ns]!)) ns++;
+      while (ne > ns && isWs(b[ne - 1]!)) ne--;
+      let vs = colon + 1, ve = le;
+      while (vs < ve && isWs(b[vs]!)) vs++;
+      while (ve > vs && isWs(b[ve - 1]!)) ve--;
+      const n = ne - ns;
+      if (n === 14 && nameIs(b, ns, N_CONTENT_LENGTH)) {
+        const v = parseIntAt(b, vs, ve);
+        if (v >= 0) contentLength = v;
+      } else if (n === 17 && nameIs(b, ns, N_TRANSFER_ENCODING)) {
+        if (ve - vs >= 7 && nameIs(b, ve - 7, N_CHUNKED)) chunked = true;
+      } else if (n === 10 && nameIs(b, ns, N_CONNECTION)) {
+        if (containsCI(b, vs, ve, N_CLOSE)) connClose = true;
+        else if (containsCI(b, vs, ve, N_KEEP_ALIVE) && connClose === undefined) connClose = false;
+      } else if (n === 4 && nameIs(b, ns, N_HOST)) {
+        info.host = text(b, vs, Math.min(ve, vs + MAX_TEXT));
+      } else if (n === 6 && !this.isRequest && nameIs(b, ns, N_SERVER)) {
+        info.server = text(b, vs, Math.min(ve, vs + 128));
       }
     }
     let noBody = false;
     let switched = false;
     if (this.isRequest) {
-      const m = /^(\S+) (\S*)(?: (HTTP\/\d\.\d))?/.exec(start);
-      info.method = m?.[1]?.slice(0, 32) ?? start.slice(0, 32);
-      info.path = (m?.[2] ?? '').slice(0, MAX_TEXT);
-      info.version = m?.[3];
+      // "METHOD SP target [SP HTTP/d.d]" (/^(\S+) (\S*)(?: (HTTP\/\d\.\d))?/)
+      let k = from;
+      while (k < startEnd && !isWs(b[k]!)) k++;
+      const mEnd = k;
+      if (mEnd > from && k < startEnd && b[k] === 0x20) {
+        info.method = text(b, from, Math.min(mEnd, from + 32));
+        const ps = ++k;
+        while (k < startEnd && !isWs(b[k]!)) k++;
+        info.path = text(b, ps, Math.min(k, ps + MAX_TEXT));
+        if (startEnd - k >= 9 && b[k] === 0x20) info.version = httpVersion(b, k + 1);
+        else info.version = undefined;
+      } else {
+        info.method = text(b, from, Math.min(startEnd, from + 32));
+        info.path = '';
+        info.version = undefined;
+      }
       if (info.version === 'HTTP/1.0' && connClose === undefined) connClose = true;
       this.pendingMethods.push(info.method);
       if (!chunked && contentLength < 0) noBody = true;
     } else {
-      const m = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?/.exec(start);
-      info.version = m?.[1];
-      info.status = m ? Number(m[2]) : 0;
-      info.reason = (m?.[3] ?? '').slice(0, 128);
+      // "HTTP/d.d SP ddd [SP reason]" (/^(HTTP\/\d\.\d) (\d{3})(?: (.*))?/)
+      const version = startEnd - from >= 12 && b[from + 8] === 0x20 ? httpVersion(b, from) : undefined;
+      let status = 0;
+      let reason = '';
+      if (version !== undefined && isDigit(b[from + 9]!) && isDigit(b[from + 10]!) && isDigit(b[from + 11]!)) {
+        status = (b[from + 9]! - 0x30) * 100 + (b[from + 10]! - 0x30) * 10 + (b[from + 11]! - 0x30);
+        if (startEnd - from > 12 && b[from + 12] === 0x20) {
+          let re = from + 13;
+          while (re < startEnd && b[re] !== 0x0d) re++; // '.' stops at a CR
+          reason = text(b, from + 13, Math.min(re, from + 13 + 128));
+        }
+        info.version = version;
+      } else {
+        info.version = undefined;
+      }
+      info.status = status;
+      info.reason = reason;
       if (info.version === 'HTTP/1.0' && connClose === undefined) connClose = true;
-      const status = info.status;
       // The request this answers (1xx interim responses answer nothing yet).
       const reqs = this.peerRequests;
       let method = '';
@@ -379,4 +443,96 @@ export class Http1Direction {
     }
     return i;
   }
+}
+
+// ---- byte helpers for header parsing (no intermediate strings) ----------------------------
+
+const bytes = (t: string): Uint8Array => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+const N_CONTENT_LENGTH = bytes('content-length');
+const N_TRANSFER_ENCODING = bytes('transfer-encoding');
+const N_CONNECTION = bytes('connection');
+const N_HOST = bytes('host');
+const N_SERVER = bytes('server');
+const N_CHUNKED = bytes('chunked');
+const N_CLOSE = bytes('close');
+const N_KEEP_ALIVE = bytes('keep-alive');
+
+/** Index of the next LF in b[from..to), or `to`. */
+function lineEndOf(b: Buffer, from: number, to: number): number {
+  for (let k = from; k < to; k++) if (b[k] === 0x0a) return k;
+  return to;
+}
+
+/** Whitespace as String.prototype.trim and \s see it, within latin1. */
+function isWs(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** b[at..) equals the lowercase ASCII `name`, ignoring ASCII case. */
+function nameIs(b: Buffer, at: number, name: Uint8Array): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = b[at + k]!;
+    const t = name[k]!;
+    if (c !== t && !(t >= 0x61 && t <= 0x7a && c === t - 32)) return false;
+  }
+  return true;
+}
+
+function containsCI(b: Buffer, from: number, to: number, needle: Uint8Array): boolean {
+  for (let k = from; k + needle.length <= to; k++) if (nameIs(b, k, needle)) return true;
+  return false;
+}
+
+/** Number.parseInt(value, 10) of a trimmed value; -1 when not a non-negative number. */
+function parseIntAt(b: Buffer, from: number, to: number): number {
+  let k = from;
+  let neg = false;
+  if (k < to && (b[k] === 0x2b || b[k] === 0x2d)) neg = b[k++] === 0x2d;
+  let v = 0;
+  let digits = 0;
+  while (k < to && isDigit(b[k]!)) {
+    v = v * 10 + (b[k++]! - 0x30);
+    digits++;
+  }
+  if (digits === 0 || (neg && v !== 0)) return -1;
+  return v;
+}
+
+/** "HTTP/d.d" at b[at..at+8), as an interned string, or undefined. */
+function httpVersion(b: Buffer, at: number): string | undefined {
+  if (b[at] !== 0x48 || b[at + 1] !== 0x54 || b[at + 2] !== 0x54 || b[at + 3] !== 0x50 || b[at + 4] !== 0x2f) return undefined;
+  const maj = b[at + 5]!, dot = b[at + 6]!, min = b[at + 7]!;
+  if (!isDigit(maj) || dot !== 0x2e || !isDigit(min)) return undefined;
+  if (maj === 0x31 && min === 0x31) return 'HTTP/1.1';
+  if (maj === 0x31 && min === 0x30) return 'HTTP/1.0';
+  return b.toString('latin1', at, at + 8);
+}
+
+/**
+ * Latin1 text of b[from..to). Short strings that repeat from message to message (methods,
+ * reasons, hosts, server names, paths) are interned in a small cache, so thousands of
+ * requests on one connection do not each hold their own copies.
+ */
+const INTERN_SLOTS = 1024;
+const internKeys: string[] = new Array<string>(INTERN_SLOTS).fill('');
+function text(b: Buffer, from: number, to: number): string {
+  const n = to - from;
+  if (n <= 0) return '';
+  if (n > 64) return b.toString('latin1', from, to);
+  let h = n;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+  const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+  const cached = internKeys[slot]!;
+  if (cached.length === n) {
+    let same = true;
+    for (let k = 0; k < n; k++) if (cached.charCodeAt(k) !== b[from + k]) { same = false; break; }
+    if (same) return cached;
+  }
+  const s = b.toString('latin1', from, to);
+  internKeys[slot] = s;
+  return s;
 }

@@ -17,6 +17,8 @@ export const A_LOST_SEGMENT = 32;
 export const A_DUP_ACK = 64;
 export const A_ZERO_WINDOW = 128;
 export const A_ZERO_WINDOW_PROBE = 256;
+/** Acknowledges data this capture did not see (Wireshark's tcp.analysis.ack_lost_segment). */
+export const A_ACKED_UNSEEN = 512;
 
 /** seq a < b modulo 2^32 */
 export function seqLT(a: number, b: number): boolean {
@@ -36,17 +38,24 @@ export interface SeqState {
   /** Next expected sequence number (0 = unknown, as in Wireshark). */
   nextSeq: number;
   nextSeqTime: number;
-  /** Last ACK number this direction sent, and when. */
+  /** ACK field of this direction's last segment (stored whether or not ACK was set, 0 = none, as
+   *  Wireshark's lastack), and when. */
   lastAck: number;
   lastAckTime: number;
-  ackSet: boolean;
+  /** Duplicate ACKs in a row at `lastAck` (reset when the ACK number changes). -1 after the peer
+   *  acknowledged unseen data: Wireshark's unsigned dupacknum is then 0xffffffff, which passes its
+   *  fast-retransmission test (>= 2). */
   dupAckNum: number;
+  /** Highest contiguous sequence number seen in this direction (0 = none, Wireshark's maxseqtobeacked). */
+  maxSeqToBeAcked: number;
   /** Last raw window advertised by this direction (-1 unknown). */
   window: number;
+  /** Verdict bits of this direction's last segment (Wireshark's lastsegmentflags). */
+  lastFlags: number;
 }
 
 export function newSeqState(): SeqState {
-  return { baseSet: false, base: 0, nextSeq: 0, nextSeqTime: 0, lastAck: 0, lastAckTime: 0, ackSet: false, dupAckNum: 0, window: -1 };
+  return { baseSet: false, base: 0, nextSeq: 0, nextSeqTime: 0, lastAck: 0, lastAckTime: 0, dupAckNum: 0, maxSeqToBeAcked: 0, window: -1, lastFlags: 0 };
 }
 
 /**
@@ -70,53 +79,74 @@ export function analyzeSegment(
     fwd.baseSet = true;
     fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
   }
+  const noSynFinRst = (flags & (SYN | FIN | RST)) === 0;
 
-  // ZERO WINDOW: a zero window that is not a SYN/FIN/RST.
-  if (window === 0 && (flags & (SYN | FIN | RST)) === 0) a |= A_ZERO_WINDOW;
-
-  // ZERO WINDOW PROBE: one byte at nextseq while the peer's window is zero.
-  if (seglen === 1 && fwd.nextSeq !== 0 && seq === fwd.nextSeq && rev.window === 0) {
+  if (seglen === 1 && seq === fwd.nextSeq && rev.window === 0) {
+    // ZERO WINDOW PROBE: one byte at nextseq while the peer's window is zero. Wireshark skips
+    // the checks below for it (goto finished_fwd).
     a |= A_ZERO_WINDOW_PROBE;
+  } else {
+    // ZERO WINDOW: a zero window that is not a SYN/FIN/RST.
+    if (window === 0 && noSynFinRst) a |= A_ZERO_WINDOW;
+
+    // LOST SEGMENT: beyond the next expected sequence number (RSTs are not checked).
+    if (fwd.nextSeq !== 0 && seqGT(seq, fwd.nextSeq) && (flags & RST) === 0) a |= A_LOST_SEGMENT;
+
+    // KEEP ALIVE: 0 or 1 byte, one byte before nextseq, no SYN/FIN/RST.
+    if ((seglen === 0 || seglen === 1) && seq === ((fwd.nextSeq - 1) >>> 0) && noSynFinRst) a |= A_KEEP_ALIVE;
+
+    // An empty segment repeating this direction's previous seq/ack/window is the ACK of a
+    // keep-alive or of a zero-window probe when the peer's last segment was one (not counted as
+    // a duplicate ACK), else a DUPLICATE ACK (window non-zero).
+    if (seglen === 0 && window === fwd.window && seq === fwd.nextSeq && ack === fwd.lastAck && noSynFinRst) {
+      if (window !== 0 && rev.lastFlags & A_KEEP_ALIVE) {
+        // keep-alive ACK
+      } else if (window === 0 && rev.lastFlags & A_ZERO_WINDOW_PROBE) {
+        // zero-window-probe ACK
+      } else if (window !== 0) {
+        fwd.dupAckNum = fwd.dupAckNum === -1 ? 1 : fwd.dupAckNum + 1;
+        a |= A_DUP_ACK;
+      }
+    }
   }
+  // A new ACK number resets the duplicate-ACK count.
+  if (ack !== fwd.lastAck) fwd.dupAckNum = 0;
 
-  // LOST SEGMENT: beyond the next expected sequence number (RSTs are not checked).
-  if (fwd.nextSeq !== 0 && seqGT(seq, fwd.nextSeq) && (flags & RST) === 0) a |= A_LOST_SEGMENT;
-
-  // KEEP ALIVE: 0 or 1 byte, one byte before nextseq, no SYN/FIN/RST.
-  if ((seglen === 0 || seglen === 1) && fwd.nextSeq !== 0 && seq === ((fwd.nextSeq - 1) >>> 0) && (flags & (SYN | FIN | RST)) === 0) {
-    a |= A_KEEP_ALIVE;
-  }
-
-  // DUPLICATE ACK: no data, same window/seq/ack as the previous segment.
-  if (
-    seglen === 0 &&
-    window !== 0 &&
-    window === fwd.window &&
-    seq === fwd.nextSeq &&
-    fwd.ackSet &&
-    ack === fwd.lastAck &&
-    (flags & (SYN | FIN | RST)) === 0
-  ) {
-    fwd.dupAckNum++;
-    a |= A_DUP_ACK;
+  // ACKED UNSEEN: acknowledges beyond the peer's highest contiguous sequence number. The first
+  // time after the peer's data moved on, the bound catches up with its nextseq; otherwise the
+  // peer's duplicate-ACK count becomes -1, so the indication is not repeated (and, as in
+  // tshark 4.0, whose count is unsigned, the peer's next ACK-matching segment within 20 ms
+  // counts as a fast retransmission). Checked against tshark 4.0.17 on the corpus.
+  if (rev.maxSeqToBeAcked !== 0 && seqGT(ack, rev.maxSeqToBeAcked) && flags & ACK) {
+    if (seqLT(rev.maxSeqToBeAcked, rev.nextSeq)) {
+      rev.maxSeqToBeAcked = rev.nextSeq;
+      a |= A_ACKED_UNSEEN;
+    } else {
+      if (rev.dupAckNum === 0) a |= A_ACKED_UNSEEN;
+      rev.dupAckNum = -1;
+    }
   }
 
   // RETRANSMISSION / FAST RETRANSMISSION / OUT-OF-ORDER / SPURIOUS: a segment with data
-  // (or SYN/FIN) that does not advance the sequence number.
-  if ((seglen > 0 || flags & (SYN | FIN)) && (a & (A_KEEP_ALIVE | A_ZERO_WINDOW_PROBE)) === 0) {
-    const notAdvanced = fwd.nextSeq !== 0 && seqLT(seq, fwd.nextSeq);
-    if (notAdvanced && rev.dupAckNum >= 2 && rev.lastAck === seq && time - rev.lastAckTime < 0.02) {
+  // (or SYN/FIN) that does not advance the sequence number, or whose data the peer already
+  // acknowledged. Keep-alives are none of these.
+  if ((seglen > 0 || flags & (SYN | FIN)) && (a & A_KEEP_ALIVE) === 0) {
+    let notAdvanced = fwd.nextSeq !== 0 && seqLT(seq, fwd.nextSeq);
+    // More than one byte starting one before nextseq adds new data (after a zero-window probe).
+    if (seglen > 1 && seq === ((fwd.nextSeq - 1) >>> 0)) notAdvanced = false;
+    // The segment's end in sequence space: SYN and FIN count one (an exact copy of the last
+    // SYN/FIN is a retransmission, not out-of-order).
+    const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+    const ooThres = firstRtt > 0 ? firstRtt : 0.003;
+    if (seglen > 0 && rev.lastAck !== 0 && seqLE((seq + seglen) >>> 0, rev.lastAck)) {
+      // Data the peer already acknowledged (checked first, as Wireshark does).
+      a |= A_SPURIOUS | A_RETRANSMISSION;
+    } else if (notAdvanced && (rev.dupAckNum >= 2 || rev.dupAckNum === -1) && rev.lastAck === seq && time - rev.lastAckTime < 0.02) {
       a |= A_FAST_RETRANSMISSION | A_RETRANSMISSION;
-    } else {
-      const ooThres = firstRtt > 0 ? firstRtt : 0.003;
-      const end = (seq + seglen) >>> 0;
-      if (notAdvanced && time - fwd.nextSeqTime < ooThres && fwd.nextSeq !== end) {
-        a |= A_OUT_OF_ORDER;
-      } else if (seglen > 0 && rev.ackSet && rev.lastAck !== 0 && seqLE(end, rev.lastAck)) {
-        a |= A_SPURIOUS | A_RETRANSMISSION;
-      } else if (notAdvanced) {
-        a |= A_RETRANSMISSION;
-      }
+    } else if (notAdvanced && time - fwd.nextSeqTime < ooThres && fwd.nextSeq !== end) {
+      a |= A_OUT_OF_ORDER;
+    } else if (notAdvanced) {
+      a |= A_RETRANSMISSION;
     }
   }
 
@@ -128,13 +158,14 @@ export function analyzeSegment(
     fwd.nextSeq = next;
     fwd.nextSeqTime = time;
   }
-
-  if ((a & A_DUP_ACK) === 0) fwd.dupAckNum = 0;
-  fwd.window = window;
-  if (flags & ACK) {
-    fwd.lastAck = ack;
-    fwd.lastAckTime = time;
-    fwd.ackSet = true;
+  // The highest contiguous sequence number advances when a segment starts at it.
+  if ((a & A_ZERO_WINDOW_PROBE) === 0 && (fwd.maxSeqToBeAcked === 0 || seq === fwd.maxSeqToBeAcked)) {
+    fwd.maxSeqToBeAcked = fwd.nextSeq;
   }
+
+  fwd.window = window;
+  fwd.lastAck = ack;
+  fwd.lastAckTime = time;
+  fwd.lastFlags = a;
   return a;
 }

@@ -32,16 +32,28 @@ interface Conn {
 }
 
 interface Reuse {
-  prev: Conn;
-  flow: Flow;
+  prevId: number;
+  /** The reusing connection (only what the report needs: the Flow itself is not kept). */
+  id: number;
+  start: number;
   gap: number;
   answer: 'challenge-ack' | 'rst' | 'syn-ack' | 'none';
   evidence: Evidence[];
 }
 
+/** Reuses kept in full per client (the report names the first few); the rest are only counted. */
+const KEEP_REUSES = 200;
+/** Reuses whose evidence is built (the report shows the first 4). */
+const EVIDENCE_REUSES = 4;
+
 interface ClientState {
   conns: Conn[];
   reuses: Reuse[];
+  count: number;
+  failed: number;
+  challenged: number;
+  minGap: number;
+  servers: Set<string>;
 }
 
 export function portReuse(): Detector {
@@ -53,7 +65,7 @@ export function portReuse(): Detector {
     onFlowEnd(f: Flow) {
       if (f.clientBy === 'port') return;
       let st = clients.get(f.clientAddr);
-      if (!st) clients.set(f.clientAddr, (st = { conns: [], reuses: [] }));
+      if (!st) clients.set(f.clientAddr, (st = { conns: [], reuses: [], count: 0, failed: 0, challenged: 0, minGap: Infinity, servers: new Set() }));
       const c: Conn = {
         id: f.id, port: f.clientPort, server: f.server, start: f.start, end: f.end,
         clientClosedFirst: f.firstFinBy === 'client' && f.firstRstBy === '',
@@ -68,31 +80,41 @@ export function portReuse(): Detector {
       const s = f.dirs[1];
       const syn = eventsOf(f, 'syn', 0)[0];
       if (!syn) return;
-      const ev: Evidence[] = [evOf(syn, `SYN reuses ${f.client} → ${f.server} ${fmtS(gap)} after the previous connection on this 4-tuple ended`, f.file)];
+      // Evidence only for the reuses the report shows; the others are counted.
+      const ev: Evidence[] | null = st.reuses.length < EVIDENCE_REUSES ? [evOf(syn, `SYN reuses ${f.client} → ${f.server} ${fmtS(gap)} after the previous connection on this 4-tuple ended`, f.file)] : null;
       let answer: Reuse['answer'] = 'none';
       const synAckT = f.synAckTime >= 0 ? f.synAckTime : Infinity;
       if (s.packets > 0 && s.firstTime < synAckT && s.firstPacket > 0 && s.firstPacket !== s.firstRstPacket) {
         answer = 'challenge-ack';
-        ev.push(evAt(s.firstPacket, s.firstTime, `${f.server} answers the SYN with a bare ACK of the old connection (challenge ACK: the 4-tuple is still in TIME_WAIT there)`, f.file));
-        const crst = eventsOf(f, 'rst', 0)[0];
-        if (crst) ev.push(evOf(crst, `client RST clears the stale TIME_WAIT entry`, f.file));
+        if (ev) {
+          ev.push(evAt(s.firstPacket, s.firstTime, `${f.server} answers the SYN with a bare ACK of the old connection (challenge ACK: the 4-tuple is still in TIME_WAIT there)`, f.file));
+          const crst = eventsOf(f, 'rst', 0)[0];
+          if (crst) ev.push(evOf(crst, `client RST clears the stale TIME_WAIT entry`, f.file));
+        }
       } else if (s.firstRstPacket > 0 && s.firstRstTime < synAckT) {
         answer = 'rst';
-        const r = eventsOf(f, 'rst', 1)[0];
-        if (r) ev.push(evOf(r, `RST from ${f.server}: the reused 4-tuple was rejected`, f.file));
+        const r = ev ? eventsOf(f, 'rst', 1)[0] : undefined;
+        if (r) ev!.push(evOf(r, `RST from ${f.server}: the reused 4-tuple was rejected`, f.file));
       } else if (f.synAckTime >= 0) {
         answer = 'syn-ack';
       }
-      const retry = eventsOf(f, 'syn', 0).find((e) => e.retransmission);
-      if (retry && answer !== 'syn-ack') ev.push(evOf(retry, `SYN retried ${fmtS(retry.time - syn.time)} later`, f.file));
-      const sa = eventsOf(f, 'syn-ack', 1)[0];
-      if (sa) ev.push(evOf(sa, `SYN-ACK ${fmtS(sa.time - syn.time)} after the first SYN`, f.file));
-      st.reuses.push({ prev, flow: f, gap, answer, evidence: ev });
+      if (ev) {
+        const retry = eventsOf(f, 'syn', 0).find((e) => e.retransmission);
+        if (retry && answer !== 'syn-ack') ev.push(evOf(retry, `SYN retried ${fmtS(retry.time - syn.time)} later`, f.file));
+        const sa = eventsOf(f, 'syn-ack', 1)[0];
+        if (sa) ev.push(evOf(sa, `SYN-ACK ${fmtS(sa.time - syn.time)} after the first SYN`, f.file));
+      }
+      st.count++;
+      if (answer !== 'syn-ack') st.failed++;
+      if (answer === 'challenge-ack') st.challenged++;
+      if (gap < st.minGap) st.minGap = gap;
+      st.servers.add(f.server);
       // keep the flow model small: only what the report needs
+      if (st.reuses.length < KEEP_REUSES) st.reuses.push({ prevId: prev.id, id: f.id, start: f.start, gap, answer, evidence: ev ?? [] });
     },
     finish(ctx: DetectorContext) {
       for (const [addr, st] of clients) {
-        if (!st.reuses.length) continue;
+        if (!st.count) continue;
         report(ctx, addr, st);
       }
     },
@@ -101,20 +123,20 @@ export function portReuse(): Detector {
 
 function report(ctx: DetectorContext, addr: string, st: ClientState): void {
   const reuses = st.reuses;
-  const servers = [...new Set(reuses.map((r) => r.flow.server))];
+  const servers = [...st.servers];
   const server = servers.length === 1 ? servers[0]! : '*';
   const toServer = server === '*' ? st.conns : st.conns.filter((c) => c.server === server);
   const ports = new Set(toServer.map((c) => c.port));
   let pmin = 65535, pmax = 0;
   for (const p of ports) { if (p < pmin) pmin = p; if (p > pmax) pmax = p; }
   const peak = peakBusy(toServer);
-  const failed = reuses.filter((r) => r.answer === 'challenge-ack' || r.answer === 'rst' || r.answer === 'none');
-  const challenged = reuses.filter((r) => r.answer === 'challenge-ack').length;
-  const minGap = Math.min(...reuses.map((r) => r.gap));
+  const failed = st.failed;
+  const challenged = st.challenged;
+  const minGap = st.minGap;
   // Exhaustion needs a range in use, not a client bound to one fixed port.
   const exhausted = ports.size >= 2 && toServer.length >= 10 && peak >= ports.size && toServer.length >= 2 * ports.size;
   const span = pmax - pmin + 1;
-  let summary = `${addr} reused ${plural(reuses.length, '4-tuple')} toward ${server === '*' ? servers.length + ' servers' : server} within 2 MSL (as soon as ${fmtS(minGap)} after the previous close)`;
+  let summary = `${addr} reused ${plural(st.count, '4-tuple')} toward ${server === '*' ? servers.length + ' servers' : server} within 2 MSL (as soon as ${fmtS(minGap)} after the previous close)`;
   summary += `; ${toServer.length} connections over only ${plural(ports.size, 'port')} (${pmin}-${pmax})`;
   if (exhausted) summary += `, all of them busy (open or TIME_WAIT) at the peak: new connects fail with 99 Cannot assign requested address`;
   else if (ports.size === 1) summary += ' (the client binds a fixed source port)';
@@ -127,12 +149,12 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
   if (span <= 5000 && ports.size >= 2) advice = `${addr} appears to use an ephemeral range of about ${span} ports (${pmin}-${pmax}; \`net.ipv4.ip_local_port_range\`). ` + advice;
   ctx.report({
     kind: 'port-reuse',
-    severity: failed.length || exhausted ? 'error' : 'warning',
+    severity: failed || exhausted ? 'error' : 'warning',
     summary,
-    flow: { client: addr, server, id: reuses[0]!.flow.id },
-    time: reuses[0]!.flow.start,
+    flow: { client: addr, server, id: reuses[0]!.id },
+    time: reuses[0]!.start,
     params: {
-      client: addr, count: reuses.length, reuses: reuses.length, failures: failed.length, challenge_acks: challenged,
+      client: addr, count: st.count, reuses: st.count, failures: failed, challenge_acks: challenged,
       connections: toServer.length, ports: ports.size, port_min: pmin, port_max: pmax, peak_busy: peak,
       min_reuse_gap_s: round(minGap, 3), exhausted,
     },
@@ -141,7 +163,7 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
     advice,
     confidence: challenged || exhausted ? 0.9 : 0.75,
     aggregate: true,
-    flows: [...new Set(reuses.flatMap((r) => [r.prev.id, r.flow.id]))].slice(0, 200),
+    flows: [...new Set(reuses.flatMap((r) => [r.prevId, r.id]))].slice(0, 200),
   });
 }
 
