@@ -78,7 +78,7 @@ export function renderMarkdown(rep: Report): string {
   L.push(`Run ${rep.started}, node ${rep.node}, best of ${rep.repeat} alternating rounds; load average before ${rep.loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${rep.loadAfter.map((x) => x.toFixed(2)).join(' ')}.`, '');
   for (const c of rep.captures) {
     L.push(`### ${c.name}: ${fmt(c.bytes / 1e6)} MB, ${fmt(c.packets)} packets`, '');
-    L.push('| tool | wall (best) | wall (median) | MB/s | packets/s | peak RSS | pcap-reset is ... × faster |');
+    L.push('| tool | wall (best) | wall (median) | MB/s | packets/s | peak RSS | tool time / pcap-reset time |');
     L.push('|---|---:|---:|---:|---:|---:|---:|');
     const pr = c.stats.find((s) => s.tool === 'pcap-reset');
     for (const s of c.stats) {

@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { statSync } from 'node:fs';
 import { analyze, type AnalyzeInput } from '../analyze/analyze.js';
-import { toJson } from '../report/json.js';
+import { writeJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { colorWanted } from '../report/color.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
@@ -100,7 +100,7 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
   for (const cap of result.captures) if (cap.error) process.stderr.write(`pcap-reset: ${cap.error}\n`);
 
   if (opts.json) {
-    process.stdout.write(toJson(result));
+    writeJson(result, (piece) => process.stdout.write(piece));
   } else {
     process.stdout.write(renderText(result, { color: colorWanted(process.stdout, opts.color), verbose: opts.verbose }));
   }

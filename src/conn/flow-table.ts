@@ -11,7 +11,9 @@
  * both ways) lingers `lingerS` seconds of capture time for late packets (the
  * RST answering data sent after a FIN arrives then), then is finalized and
  * released; above `maxFlows` open connections the least recently active one is
- * evicted with a warning (SYN floods).
+ * evicted with a warning (SYN floods). When more than `maxLingering` closed
+ * connections wait at once (tens of thousands of short connections a second), the
+ * oldest are finalized before their linger ends: memory stays flat.
  */
 import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
 import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, newDirStats } from './flow.js';
@@ -30,7 +32,9 @@ export interface FlowTableOptions {
   maxFlows?: number;
   /** Seconds of capture time a closed connection waits for late packets (default 5). */
   lingerS?: number;
-  /** Events kept per connection (default 4000). */
+  /** Closed connections waiting for late packets at most; beyond, the oldest are finalized early (default 4096). */
+  maxLingering?: number;
+  /** Events kept per connection (default 128: the first quarter and the most recent ones; see pushEvent). */
   maxEvents?: number;
   /** First flow id (ids continue across files of one run). */
   firstId?: number;
@@ -45,8 +49,9 @@ class Conn {
   // LRU list by last activity
   prev: Conn | null = null;
   next: Conn | null = null;
-  cAddr: Uint32Array;
-  sAddr: Uint32Array;
+  // Client and server addresses as four 32-bit words each (IPv4: word 0), no typed array per connection.
+  c0: number; c1: number; c2: number; c3: number;
+  s0: number; s1: number; s2: number; s3: number;
   cPort: number;
   sPort: number;
   ipVersion: number;
@@ -65,12 +70,12 @@ class Conn {
   prevSeg: [number[], number[]] = [[-1, -1, -1, -1, -1, -1], [-1, -1, -1, -1, -1, -1]];
 
   constructor(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number) {
+    this.c0 = cAddr[0]!; this.c1 = cAddr[1]!; this.c2 = cAddr[2]!; this.c3 = cAddr[3]!;
+    this.s0 = sAddr[0]!; this.s1 = sAddr[1]!; this.s2 = sAddr[2]!; this.s3 = sAddr[3]!;
     this.flow = flow;
     this.hash = hash;
     this.ipVersion = ipVersion;
-    this.cAddr = cAddr;
     this.cPort = cPort;
-    this.sAddr = sAddr;
     this.sPort = sPort;
   }
 }
@@ -84,9 +89,20 @@ function hashEndpoint(a: Uint32Array, port: number): number {
   return h ^ (h >>> 16);
 }
 
-function eq4(a: Uint32Array, b: Uint32Array): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+/** The connection's client address is `a`. */
+function isClient(c: Conn, a: Uint32Array): boolean {
+  return c.c0 === a[0] && c.c1 === a[1] && c.c2 === a[2] && c.c3 === a[3];
 }
+/** The connection's server address is `a`. */
+function isServer(c: Conn, a: Uint32Array): boolean {
+  return c.s0 === a[0] && c.s1 === a[1] && c.s2 === a[2] && c.s3 === a[3];
+}
+
+/** Placeholder for a closing-queue slot already handled (the Conn itself is released). */
+const RELEASED = { finalized: true } as unknown as Conn;
+
+/** Address / endpoint texts cached at most (then the cache starts over). */
+const TEXT_CACHE = 65536;
 
 export class FlowTable implements HttpHost {
   private readonly buckets = new Map<number, Conn>();
@@ -97,6 +113,7 @@ export class FlowTable implements HttpHost {
   private nextId: number;
   private readonly maxFlows: number;
   private readonly lingerS: number;
+  private readonly maxLingering: number;
   private readonly maxEvents: number;
   private readonly file: number;
   private evictions = 0;
@@ -111,7 +128,8 @@ export class FlowTable implements HttpHost {
     this.nextId = opts.firstId ?? 0;
     this.maxFlows = opts.maxFlows ?? 250_000;
     this.lingerS = opts.lingerS ?? 5;
-    this.maxEvents = opts.maxEvents ?? 4000;
+    this.maxLingering = opts.maxLingering ?? 4096;
+    this.maxEvents = opts.maxEvents ?? 128;
     this.file = opts.file ?? 0;
   }
 
@@ -124,8 +142,8 @@ export class FlowTable implements HttpHost {
     const h = this.key(src, sport, dst, dport);
     for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
       if (c.ipVersion !== ipVersion) continue;
-      if ((c.cPort === sport && c.sPort === dport && eq4(c.cAddr, src) && eq4(c.sAddr, dst)) ||
-          (c.cPort === dport && c.sPort === sport && eq4(c.cAddr, dst) && eq4(c.sAddr, src))) {
+      if ((c.cPort === sport && c.sPort === dport && isClient(c, src) && isServer(c, dst)) ||
+          (c.cPort === dport && c.sPort === sport && isClient(c, dst) && isServer(c, src))) {
         return c.flow.id;
       }
     }
@@ -161,8 +179,8 @@ export class FlowTable implements HttpHost {
     let dir = 0;
     for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
       if (c.ipVersion !== p.ipVersion) continue;
-      if (c.cPort === p.srcPort && c.sPort === p.dstPort && eq4(c.cAddr, p.src) && eq4(c.sAddr, p.dst)) { conn = c; dir = 0; break; }
-      if (c.cPort === p.dstPort && c.sPort === p.srcPort && eq4(c.cAddr, p.dst) && eq4(c.sAddr, p.src)) { conn = c; dir = 1; break; }
+      if (c.cPort === p.srcPort && c.sPort === p.dstPort && isClient(c, p.src) && isServer(c, p.dst)) { conn = c; dir = 0; break; }
+      if (c.cPort === p.dstPort && c.sPort === p.srcPort && isClient(c, p.dst) && isServer(c, p.src)) { conn = c; dir = 1; break; }
     }
     // Port reuse: a SYN with a new ISN on a known 4-tuple starts a new connection (Wireshark's rule).
     if (conn && (p.flags & (SYN | ACK)) === SYN) {
@@ -174,7 +192,7 @@ export class FlowTable implements HttpHost {
     }
     if (!conn) {
       conn = this.create(p, h);
-      dir = eq4(conn.cAddr, p.src) && conn.cPort === p.srcPort ? 0 : 1;
+      dir = isClient(conn, p.src) && conn.cPort === p.srcPort ? 0 : 1;
     }
     this.touch(conn);
     this.update(conn, dir, p);
@@ -199,17 +217,17 @@ export class FlowTable implements HttpHost {
       else clientIsSrc = p.srcPort > p.dstPort || (p.srcPort === p.dstPort);
     }
     const v = p.ipVersion;
-    const cAddr = new Uint32Array(clientIsSrc ? p.src : p.dst);
-    const sAddr = new Uint32Array(clientIsSrc ? p.dst : p.src);
+    const cAddr = clientIsSrc ? p.src : p.dst;
+    const sAddr = clientIsSrc ? p.dst : p.src;
     const cPort = clientIsSrc ? p.srcPort : p.dstPort;
     const sPort = clientIsSrc ? p.dstPort : p.srcPort;
-    const clientAddr = formatAddr(v, cAddr);
-    const serverAddr = formatAddr(v, sAddr);
+    const clientAddr = this.addrText(v, cAddr);
+    const serverAddr = this.addrText(v, sAddr);
     const flow: Flow = {
       id: this.nextId++,
       ipVersion: v,
-      client: v === 6 ? `[${clientAddr}]:${cPort}` : `${clientAddr}:${cPort}`,
-      server: v === 6 ? `[${serverAddr}]:${sPort}` : `${serverAddr}:${sPort}`,
+      client: this.endpointText(v, cAddr, clientAddr, cPort),
+      server: this.endpointText(v, sAddr, serverAddr, sPort),
       clientAddr, serverAddr, clientPort: cPort, serverPort: sPort, clientBy: by,
       start: p.time, end: p.time, firstPacket: p.number, lastPacket: p.number, file: this.file,
       dirs: [newDirStats(), newDirStats()],
@@ -222,6 +240,44 @@ export class FlowTable implements HttpHost {
     this.buckets.set(h, conn);
     this.size++;
     return conn;
+  }
+
+  // Address and endpoint texts are shared by the connections of the same hosts (a client's
+  // thousands of connections to one server): formatted once, not per connection.
+  private readonly addrTexts = new Map<number, string>();
+  private readonly endpointTexts = new Map<number, Map<number, string>>();
+  private endpointCount = 0;
+
+  private addrText(v: number, a: Uint32Array): string {
+    if (v !== 4) return formatAddr(v, a);
+    const k = a[0]! | 0;
+    let t = this.addrTexts.get(k);
+    if (t === undefined) {
+      if (this.addrTexts.size >= TEXT_CACHE) this.addrTexts.clear();
+      t = formatAddr(4, a);
+      this.addrTexts.set(k, t);
+    }
+    return t;
+  }
+
+  private endpointText(v: number, a: Uint32Array, addr: string, port: number): string {
+    if (v !== 4) return v === 6 ? `[${addr}]:${port}` : `${addr}:${port}`;
+    const k = a[0]! | 0;
+    let ports = this.endpointTexts.get(k);
+    if (ports === undefined) {
+      if (this.endpointCount >= TEXT_CACHE) {
+        this.endpointTexts.clear();
+        this.endpointCount = 0;
+      }
+      this.endpointTexts.set(k, (ports = new Map()));
+    }
+    let t = ports.get(port);
+    if (t === undefined) {
+      t = `${addr}:${port}`;
+      ports.set(port, t);
+      this.endpointCount++;
+    }
+    return t;
   }
 
   private touch(c: Conn): void {
@@ -285,10 +341,14 @@ export class FlowTable implements HttpHost {
     if (evs.length >= this.maxEvents) {
       // Keep the beginning (handshake, first exchanges) and the most recent events: the end is
       // where connections break.
-      const keepHead = 100;
+      const keepHead = Math.min(100, Math.floor(this.maxEvents / 4));
       const drop = Math.floor(this.maxEvents / 2);
+      let requests = 0;
+      for (let i = keepHead; i < keepHead + drop; i++) if (evs[i]!.type === 'request') requests++;
       evs.splice(keepHead, drop);
       f.eventsDropped += drop;
+      if (requests > 0) f.requestsDropped = (f.requestsDropped ?? 0) + requests;
+      f.dropGapPacket = keepHead < evs.length ? evs[keepHead]!.packet : ev.packet;
     }
     evs.push(ev);
   }
@@ -503,15 +563,15 @@ export class FlowTable implements HttpHost {
     }
   }
 
-  /** Finalize connections closed more than `lingerS` ago (capture time). */
+  /** Finalize connections closed more than `lingerS` ago (capture time), and the oldest beyond `maxLingering`. */
   sweep(now: number): void {
     const q = this.closing;
     while (this.closingHead < q.length) {
       const c = q[this.closingHead]!;
-      if (c.finalized) { this.closingHead++; continue; }
-      if (now - c.flow.end < this.lingerS) break;
-      this.closingHead++;
-      this.finalize(c);
+      if (!c.finalized && now - c.flow.end < this.lingerS && q.length - this.closingHead <= this.maxLingering) break;
+      // Clear the slot: a finalized connection must not stay reachable from the queue.
+      q[this.closingHead++] = RELEASED;
+      if (!c.finalized) this.finalize(c);
     }
     if (this.closingHead > 4096 && this.closingHead * 2 > q.length) {
       this.closing = q.slice(this.closingHead);

@@ -194,6 +194,10 @@ export interface Flow {
   /** Significant events in order. Bounded: when over the cap, the middle is dropped (`eventsDropped`). */
   events: FlowEvent[];
   eventsDropped: number;
+  /** HTTP requests among the dropped events (so requests keep their numbers on long connections)... */
+  requestsDropped?: number;
+  /** ...and the packet of the first event kept after the dropped ones (events before it were not renumbered). */
+  dropGapPacket?: number;
   /** Any packet of this flow was cut by the snap length. */
   truncated: boolean;
   /** The flow was evicted from the table before it ended (flood protection). */

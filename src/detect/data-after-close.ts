@@ -39,7 +39,7 @@ function httpCase(flow: Flow): Finding | null {
   const why = st.announcedClose ? 'after the previous response announced Connection: close' : idleClose ? `its idle close after ${fmtS(st.idleS)}` : 'a close right after a response';
   const ev: Evidence[] = [
     evidenceOf(flow, close, `server ${closeWord}: ${why}`),
-    evidenceOf(flow, un.req, `request #${un.index + 1} ${requestName(un.req)} written ${fmtS(st.crossing.deltaS)} after the server's close (${st.crossing.why})`),
+    evidenceOf(flow, un.req, `request #${un.nth + 1} ${requestName(un.req)} written ${fmtS(st.crossing.deltaS)} after the server's close (${st.crossing.why})`),
     evidenceOf(flow, st.rstAfter, 'RST from server: the connection was already closed'),
   ];
   const params: Finding['params'] = {

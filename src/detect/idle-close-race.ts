@@ -116,16 +116,16 @@ export function createIdleCloseRace(): Detector {
 function raceFinding(flow: Flow, st: CloseStory): Finding {
   const close = st.close!;
   const un = st.unanswered!;
-  const prev = st.exchanges[un.index - 1]!;
+  const prev = st.exchanges[un.index - 1];
   const c = st.crossing!;
   const closeWord = st.how === 'rst' ? 'RST' : 'FIN';
   const ev: Evidence[] = [];
-  const lastResp = prev.resp;
+  const lastResp = prev?.resp;
   if (lastResp) {
     const endPkt = lastResp.http && lastResp.http.endPacket > 0 ? lastResp.http.endPacket : lastResp.packet;
     const endTime = lastResp.http && lastResp.http.endPacket > 0 ? lastResp.http.endTime : lastResp.time;
     ev.push(evidenceOf(flow, { ...lastResp, packet: endPkt, time: endTime, tsNsec: Math.round((endTime % 1) * 1e9) },
-      `last response byte (request #${prev.index + 1}): the connection is idle from here`));
+      `last response byte (request #${prev!.nth + 1}): the connection is idle from here`));
   }
   ev.push(evidenceOf(flow, close, `server ${closeWord} after ${fmtS(st.idleS)} idle: the server's idle close`));
   // (request notes never name the close's flag: a note that says RST must point at a RST packet)
@@ -133,7 +133,7 @@ function raceFinding(flow: Flow, st: CloseStory): Finding {
   const why = st.serverSideRace
     ? `it reached the server ${st.waitS < 0.001 ? 'just' : `about ${fmtMs(st.waitS)}`} before the server closed: the server's idle check did not see it`
     : c.why;
-  ev.push(evidenceOf(flow, un.req, `request #${un.index + 1} ${requestName(un.req)} after ${fmtS(st.reuseGapS)} idle, sent ${rel} (${why})`));
+  ev.push(evidenceOf(flow, un.req, `request #${un.nth + 1} ${requestName(un.req)} after ${fmtS(st.reuseGapS)} idle, sent ${rel} (${why})`));
   if (st.rstAfter) ev.push(evidenceOf(flow, st.rstAfter, `RST from server: the request reached a closed socket`));
   const confidence = st.serverSideRace ? 0.7 : Math.min(0.97, c.confidence + (st.rstAfter ? 0.05 : 0));
   const outcome = st.rstAfter ? 'was answered by RST' : 'got no response';

@@ -46,8 +46,60 @@ const KEEP_REUSES = 200;
 /** Reuses whose evidence is built (the report shows the first 4). */
 const EVIDENCE_REUSES = 4;
 
+/** A client's connections in columns (typed arrays): hundreds of thousands stay a few MB. */
+class ConnLog {
+  length = 0;
+  private id = new Float64Array(1024);
+  private port = new Uint16Array(1024);
+  private start = new Float64Array(1024);
+  private end = new Float64Array(1024);
+  private server = new Int32Array(1024);
+  private ccf = new Uint8Array(1024);
+  private readonly serverIndex = new Map<string, number>();
+  private readonly serverNames: string[] = [];
+
+  push(c: Conn): void {
+    if (this.length === this.id.length) this.grow();
+    const i = this.length++;
+    let si = this.serverIndex.get(c.server);
+    if (si === undefined) {
+      si = this.serverNames.length;
+      this.serverNames.push(c.server);
+      this.serverIndex.set(c.server, si);
+    }
+    this.id[i] = c.id; this.port[i] = c.port; this.start[i] = c.start; this.end[i] = c.end;
+    this.server[i] = si; this.ccf[i] = c.clientClosedFirst ? 1 : 0;
+  }
+
+  toArray(): Conn[] {
+    const out: Conn[] = [];
+    for (let i = 0; i < this.length; i++) {
+      out.push({
+        id: this.id[i]!, port: this.port[i]!, server: this.serverNames[this.server[i]!]!, start: this.start[i]!, end: this.end[i]!,
+        clientClosedFirst: this.ccf[i] === 1,
+      });
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const n = this.id.length * 2;
+    const g = <T extends Float64Array | Uint16Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a as never);
+      return b;
+    };
+    this.id = g(this.id, (k) => new Float64Array(k));
+    this.port = g(this.port, (k) => new Uint16Array(k));
+    this.start = g(this.start, (k) => new Float64Array(k));
+    this.end = g(this.end, (k) => new Float64Array(k));
+    this.server = g(this.server, (k) => new Int32Array(k));
+    this.ccf = g(this.ccf, (k) => new Uint8Array(k));
+  }
+}
+
 interface ClientState {
-  conns: Conn[];
+  conns: ConnLog;
   reuses: Reuse[];
   count: number;
   failed: number;
@@ -57,7 +109,9 @@ interface ClientState {
 }
 
 export function portReuse(): Detector {
-  const last = new Map<string, Conn>();
+  // server → client endpoint → the last connection on that 4-tuple (the endpoint texts are shared
+  // by the flows of one host, so these lookups hash no new string per connection)
+  const last = new Map<string, Map<string, Conn>>();
   const clients = new Map<string, ClientState>();
 
   return {
@@ -65,20 +119,21 @@ export function portReuse(): Detector {
     onFlowEnd(f: Flow) {
       if (f.clientBy === 'port') return;
       let st = clients.get(f.clientAddr);
-      if (!st) clients.set(f.clientAddr, (st = { conns: [], reuses: [], count: 0, failed: 0, challenged: 0, minGap: Infinity, servers: new Set() }));
+      if (!st) clients.set(f.clientAddr, (st = { conns: new ConnLog(), reuses: [], count: 0, failed: 0, challenged: 0, minGap: Infinity, servers: new Set() }));
       const c: Conn = {
         id: f.id, port: f.clientPort, server: f.server, start: f.start, end: f.end,
         clientClosedFirst: f.firstFinBy === 'client' && f.firstRstBy === '',
       };
       if (st.conns.length < CAP) st.conns.push(c);
-      const key = `${f.client}>${f.server}`;
-      const prev = last.get(key);
-      last.set(key, c);
+      let toServer = last.get(f.server);
+      if (!toServer) last.set(f.server, (toServer = new Map()));
+      const prev = toServer.get(f.client);
+      toServer.set(f.client, c);
       if (!prev || f.clientBy !== 'syn') return;
       const gap = f.start - prev.end;
       if (gap < 0 || gap > TWO_MSL_S) return;
       const s = f.dirs[1];
-      const syn = eventsOf(f, 'syn', 0)[0];
+      const syn = f.events.find((e) => e.type === 'syn' && e.dir === 0);
       if (!syn) return;
       // Evidence only for the reuses the report shows; the others are counted.
       const ev: Evidence[] | null = st.reuses.length < EVIDENCE_REUSES ? [evOf(syn, `SYN reuses ${f.client} → ${f.server} ${fmtS(gap)} after the previous connection on this 4-tuple ended`, f.file)] : null;
@@ -125,7 +180,8 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
   const reuses = st.reuses;
   const servers = [...st.servers];
   const server = servers.length === 1 ? servers[0]! : '*';
-  const toServer = server === '*' ? st.conns : st.conns.filter((c) => c.server === server);
+  const all = st.conns.toArray();
+  const toServer = server === '*' ? all : all.filter((c) => c.server === server);
   const ports = new Set(toServer.map((c) => c.port));
   let pmin = 65535, pmax = 0;
   for (const p of ports) { if (p < pmin) pmin = p; if (p > pmax) pmax = p; }

@@ -109,10 +109,10 @@ function cappedOf(flow: Flow): Capped | null {
     if (x.resp.http.connectionClose !== true) continue;
     if (x.resp.http.version === 'HTTP/1.0') return null; // no keep-alive at all
     const later = xs.filter((y) => y.index > x.index);
-    const ev: Evidence[] = [evidenceOf(flow, x.resp, `${responseName(x.resp)} to request #${x.index + 1} with Connection: close`)];
+    const ev: Evidence[] = [evidenceOf(flow, x.resp, `${responseName(x.resp)} to request #${x.nth + 1} with Connection: close`)];
     if (st.close) ev.push(evidenceOf(flow, st.close, `${st.closer} ${st.how === 'rst' ? 'RST' : 'FIN'} ends the connection`));
-    for (const y of later.slice(0, 2)) ev.push(evidenceOf(flow, y.req, `request #${y.index + 1} sent after the Connection: close`));
-    return { flow: flow.id, n: x.index + 1, announced: true, raced: later.length, evidence: ev, time: x.resp.time };
+    for (const y of later.slice(0, 2)) ev.push(evidenceOf(flow, y.req, `request #${y.nth + 1} sent after the Connection: close`));
+    return { flow: flow.id, n: x.nth + 1, announced: true, raced: later.length, evidence: ev, time: x.resp.time };
   }
   // Unannounced: the server closed right after its N-th response.
   if (st.closer !== 'server' || !st.close) return null;
@@ -123,11 +123,12 @@ function cappedOf(flow: Flow): Capped | null {
   if (answered.length === 0) return null;
   const last = answered[answered.length - 1]!;
   const raced = xs.length - answered.length;
+  const n = (flow.requestsDropped ?? 0) + answered.length;
   const ev: Evidence[] = [
-    evidenceOf(flow, last.resp!, `${responseName(last.resp)} to request #${last.index + 1}, no Connection: close`),
-    evidenceOf(flow, st.close, `server ${st.how === 'rst' ? 'RST' : 'FIN'} right after response #${answered.length}`),
+    evidenceOf(flow, last.resp!, `${responseName(last.resp)} to request #${last.nth + 1}, no Connection: close`),
+    evidenceOf(flow, st.close, `server ${st.how === 'rst' ? 'RST' : 'FIN'} right after response #${n}`),
   ];
-  if (st.unanswered && raced > 0) ev.push(evidenceOf(flow, st.unanswered.req, `request #${st.unanswered.index + 1} sent into the closing connection`));
+  if (st.unanswered && raced > 0) ev.push(evidenceOf(flow, st.unanswered.req, `request #${st.unanswered.nth + 1} sent into the closing connection`));
   if (st.rstAfter && raced > 0) ev.push(evidenceOf(flow, st.rstAfter, 'RST from server'));
-  return { flow: flow.id, n: answered.length, announced: false, raced, evidence: ev, time: st.close.time };
+  return { flow: flow.id, n, announced: false, raced, evidence: ev, time: st.close.time };
 }

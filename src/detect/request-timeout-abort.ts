@@ -43,7 +43,7 @@ export function createRequestTimeoutAbort(): Detector {
       const un = st.unanswered;
       const closeWord = st.how === 'rst' ? 'RST' : 'FIN';
       const ev: Evidence[] = [
-        evidenceOf(flow, un.req, `request #${un.index + 1} ${requestName(un.req)}: no response byte follows`),
+        evidenceOf(flow, un.req, `request #${un.nth + 1} ${requestName(un.req)}: no response byte follows`),
         evidenceOf(flow, st.close, `${closer} ${closeWord} ${fmtS(st.waitS)} after the request${closer === 'server' ? ' arrived (server clock)' : ''}: ${closer === 'client' ? 'the client gave up' : 'the server aborted it'}`),
       ];
       const late = st.events.find((e) => e.type === 'response' && e.packet > st.close!.packet);

@@ -33,7 +33,7 @@ export function createResetBeforeResponse(): Detector {
       const close = st.close;
       const closeWord = st.how === 'rst' ? 'RST' : 'FIN';
       const race = st.class === 'close-race';
-      const ev: Evidence[] = [evidenceOf(flow, un.req, `request #${un.index + 1} ${requestName(un.req)}`)];
+      const ev: Evidence[] = [evidenceOf(flow, un.req, `request #${un.nth + 1} ${requestName(un.req)}`)];
       if (race) {
         const prev = st.exchanges[un.index - 1];
         if (prev?.resp) ev.push(evidenceOf(flow, prev.resp, `previous response${prev.resp.http?.connectionClose ? ' (Connection: close)' : ''}`));
@@ -47,7 +47,7 @@ export function createResetBeforeResponse(): Detector {
         kind: 'reset-before-response',
         severity: 'error',
         summary: race
-          ? `${requestName(un.req)} to ${flow.server} crossed the server's close right after request #${un.index} and got ${gotRst ? 'RST' : 'no response'}`
+          ? `${requestName(un.req)} to ${flow.server} crossed the server's close right after request #${un.nth} and got ${gotRst ? 'RST' : 'no response'}`
           : `${flow.server} ${st.how === 'rst' ? 'reset' : 'closed'} the connection ${fmtS(Math.max(0, st.waitS))} after receiving ${requestName(un.req)}, before any response byte`,
         flow: flowRef(flow),
         flows: [flow.id],

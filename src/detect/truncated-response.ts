@@ -25,8 +25,11 @@ export function createTruncatedResponse(): Detector {
       const st = closeStory(flow);
       if (!st.close || st.closer !== 'server') return;
       const sd = flow.dirs[1];
-      if (sd.lostSegments > 0 || sd.truncatedPackets > 0 || flow.eventsDropped > 0) return;
+      if (sd.lostSegments > 0 || sd.truncatedPackets > 0) return;
       const close = st.close;
+      // A long connection's middle events may have been dropped (the recent ones are kept): the
+      // close must still be its first FIN/RST, so the last response before it is among the events.
+      if (flow.eventsDropped > 0 && close.packet !== firstClosePacket(flow)) return;
       // The last response started before the close, still incomplete.
       let resp: FlowEvent | undefined;
       for (const e of st.events) if (e.type === 'response' && e.packet <= close.packet) resp = e;
@@ -64,4 +67,13 @@ export function createTruncatedResponse(): Detector {
       });
     },
   };
+}
+
+/** Packet of the connection's first FIN or RST, from the counters (0 none). */
+function firstClosePacket(flow: Flow): number {
+  let first = 0;
+  for (const d of flow.dirs) {
+    for (const p of [d.firstFinPacket, d.firstRstPacket]) if (p > 0 && (first === 0 || p < first)) first = p;
+  }
+  return first;
 }

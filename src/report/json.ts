@@ -18,3 +18,30 @@ export function toJsonObject(r: AnalysisResult): object {
 export function toJson(r: AnalysisResult): string {
   return JSON.stringify(toJsonObject(r), null, 2) + '\n';
 }
+
+/** Flows per piece when streaming: the output is never built as one string. */
+const FLOWS_PER_PIECE = 2000;
+
+/**
+ * The same text as `toJson`, handed to `out` in pieces (the flow list one batch at a
+ * time), so a capture of hundreds of thousands of connections never holds its whole
+ * JSON in memory.
+ */
+export function writeJson(r: AnalysisResult, out: (piece: string) => void): void {
+  if (r.flows.length <= FLOWS_PER_PIECE) {
+    out(toJson(r));
+    return;
+  }
+  const marker = `__pcap_reset_flows_${Math.random().toString(36).slice(2)}__`;
+  const text = JSON.stringify({ ...toJsonObject(r), flows: marker }, null, 2) + '\n';
+  const at = text.indexOf(`"${marker}"`);
+  out(text.slice(0, at) + '[\n');
+  const flows = r.flows;
+  for (let i = 0; i < flows.length; i += FLOWS_PER_PIECE) {
+    const end = Math.min(flows.length, i + FLOWS_PER_PIECE);
+    // A batch as a top-level array ("[\n  {...},\n  {...}\n]"), two spaces deeper, without its brackets.
+    const batch = JSON.stringify(flows.slice(i, end), null, 2).replace(/\n/g, '\n  ');
+    out(batch.slice(2, batch.length - 4) + (end < flows.length ? ',\n' : '\n  ]'));
+  }
+  out(text.slice(at + marker.length + 2));
+}

@@ -29,8 +29,10 @@ export const IDLE_MIN_S = 0.25;
 export const TIMEOUT_MIN_S = 1.0;
 
 export interface Exchange {
-  /** 0-based position of the request on its connection. */
+  /** 0-based position in the exchanges list (of the events kept). */
   index: number;
+  /** 0-based number of the request on its connection (differs from `index` when a long connection's middle events were dropped). */
+  nth: number;
   req: FlowEvent;
   /** First response byte for this request (1xx included), and the final (>= 200) response. */
   firstResp: FlowEvent | null;
@@ -108,31 +110,47 @@ export function closeStory(flow: Flow): CloseStory {
 
 /** Flow events in packet order (a request event is pushed when its headers complete). */
 export function sortedEvents(flow: Flow): FlowEvent[] {
-  return [...flow.events].sort((a, b) => a.packet - b.packet);
+  // Usually in order already (only a request completing after later packets is not): then
+  // the flow's own list is returned, read-only, without a copy.
+  const evs = flow.events;
+  for (let i = 1; i < evs.length; i++) {
+    if (evs[i]!.packet < evs[i - 1]!.packet) return [...evs].sort((a, b) => a.packet - b.packet);
+  }
+  return evs;
 }
 
 /** Requests paired with their responses (by `requestIndex` when known, else in order). */
-export function exchangesOf(events: FlowEvent[]): Exchange[] {
+export function exchangesOf(events: FlowEvent[], requestsDropped = 0, gapPacket = Infinity): Exchange[] {
   const out: Exchange[] = [];
-  for (const e of events) if (e.type === 'request') out.push({ index: out.length, req: e, firstResp: null, resp: null });
+  // A long connection keeps its first and its latest events: requests after the dropped middle
+  // are numbered on past the dropped ones.
+  let head = 0;
+  for (const e of events) {
+    if (e.type !== 'request') continue;
+    const after = requestsDropped > 0 && e.packet >= gapPacket;
+    if (!after) head++;
+    out.push({ index: out.length, nth: after ? requestsDropped + out.length : out.length, req: e, firstResp: null, resp: null });
+  }
   let next = 0;
   for (const e of events) {
     if (e.type !== 'response' || !e.http) continue;
     const status = e.http.status ?? 0;
-    const idx = e.http.requestIndex !== undefined && e.http.requestIndex >= 0 ? e.http.requestIndex : next;
+    // requestIndex counts every request of the connection, dropped ones included.
+    const ri = e.http.requestIndex;
+    const idx = ri !== undefined && ri >= 0 ? (ri < head ? ri : ri - requestsDropped) : next;
     const x = out[idx];
     if (x) {
       if (!x.firstResp) x.firstResp = e;
       if (status >= 200 && !x.resp) x.resp = e;
     }
-    if (status >= 200 || status === 0) next = idx + 1;
+    if (status >= 200 || status === 0) next = Math.max(0, idx + 1);
   }
   return out;
 }
 
 function build(flow: Flow): CloseStory {
   const events = sortedEvents(flow);
-  const exchanges = exchangesOf(events);
+  const exchanges = exchangesOf(events, flow.requestsDropped ?? 0, flow.dropGapPacket ?? Infinity);
   const story: CloseStory = {
     flow, events, exchanges, close: null, closer: '', how: '', idleS: -1, lastBeforeClose: null,
     unanswered: null, crossing: null, reuseGapS: -1, announcedClose: false, rstAfter: null, waitS: -1, class: '',
@@ -182,7 +200,7 @@ function build(flow: Flow): CloseStory {
       // The request arrived after the close: idle is measured without it.
       peerLast = lastClientPayloadBefore(exchanges, un.index, lastBefore.client, un.req.time);
       story.idleS = idleAtCloser(flow, 1, close.time, closerLast, peerLast);
-      const reused = un.index >= 1 && flow.requests >= 2;
+      const reused = un.nth >= 1 && flow.requests >= 2;
       if (c.kind === 'after-close') story.class = 'data-after-close';
       else if (reused && !story.announcedClose && story.idleS >= IDLE_MIN_S) story.class = 'idle-close-race';
       else story.class = 'close-race';
@@ -192,7 +210,7 @@ function build(flow: Flow): CloseStory {
     const d = pathDelays(flow);
     // The wait for an answer starts once the request is complete (a long upload is not a wait).
     story.waitS = close.time - reqEnd(un) - d.rs;
-    const reused = un.index >= 1 && flow.requests >= 2;
+    const reused = un.nth >= 1 && flow.requests >= 2;
     if (reused && !story.announcedClose && story.reuseGapS >= IDLE_MIN_S && story.waitS < SERVER_SIDE_RACE_S) {
       // A reused idle connection closed moments after the request arrived: the server's idle
       // check ran before it noticed the request (gunicorn's once-a-second keep-alive sweep).
@@ -260,31 +278,39 @@ interface LastBefore {
 
 /** Last payload time per direction before the close, from DirStats and HTTP message ends. */
 function lastPayloadBefore(flow: Flow, exchanges: Exchange[], close: FlowEvent): LastBefore {
+  // (no closure or object per packet seen: this runs for every connection)
   let client = -1;
   let server = -1;
-  let any: { time: number; packet: number } | null = null;
-  const see = (dir: 0 | 1, time: number, packet: number) => {
-    if (packet <= 0 || packet > close.packet) return;
+  let anyTime = 0;
+  let anyPacket = -1;
+  const limit = close.packet;
+  const see = (dir: number, time: number, packet: number): void => {
+    if (packet <= 0 || packet > limit) return;
     if (dir === 0) client = Math.max(client, time);
     else server = Math.max(server, time);
-    if (!any || time > any.time) any = { time, packet };
+    if (anyPacket < 0 || time > anyTime) { anyTime = time; anyPacket = packet; }
   };
-  for (const d of [0, 1] as const) {
-    const ds = flow.dirs[d];
+  for (let d = 0; d < 2; d++) {
+    const ds = flow.dirs[d]!;
     if (ds.lastPayloadPacket > 0 && ds.lastPayloadPacket < close.packet) see(d, ds.lastPayloadTime, ds.lastPayloadPacket);
     else if (ds.lastPayloadPacket === close.packet) see(d, ds.lastPayloadTime, ds.lastPayloadPacket);
   }
   for (const x of exchanges) {
     see(0, x.req.time, x.req.packet);
     if (x.req.http) see(0, x.req.http.endTime, x.req.http.endPacket);
-    for (const r of [x.firstResp, x.resp]) {
-      if (!r) continue;
-      see(1, r.time, r.packet);
-      if (r.http) see(1, r.http.endTime, r.http.endPacket);
+    const r1 = x.firstResp;
+    if (r1) {
+      see(1, r1.time, r1.packet);
+      if (r1.http) see(1, r1.http.endTime, r1.http.endPacket);
+    }
+    const r2 = x.resp;
+    if (r2) {
+      see(1, r2.time, r2.packet);
+      if (r2.http) see(1, r2.http.endTime, r2.http.endPacket);
     }
   }
   for (const e of flow.events) if (e.type === 'data') see(e.dir, e.time, e.packet);
-  return { client, server, any };
+  return { client, server, any: anyPacket < 0 ? null : { time: anyTime, packet: anyPacket } };
 }
 
 /** The client's last payload before request `index` (its previous requests' ends). */
