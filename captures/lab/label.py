@@ -1030,6 +1030,54 @@ def L_port_range_exhausted(name, path, rows, extra):
         % (os.path.basename(path), len(up), ports, len(reuse), reuse[0][0].id, reuse[0][1], len(c502), len(c200)),
     }
 
+
+def L_syn_flood(name, path, rows, extra):
+    fl = flows_of(rows)
+    half, done, other = [], [], []
+    for f in fl:
+        syns = [p for p in f.pkts if p["syn"] and not p["ack"]]
+        synacks = [p for p in f.pkts if p["syn"] and p["ack"]]
+        acks = [p for p in f.pkts if not p["from_server"] and p["ack"] and not p["syn"]]
+        if syns and synacks and not acks and not any(p["rst"] or p["fin"] for p in f.pkts):
+            half.append((f, syns, synacks))
+        elif syns and synacks and acks:
+            done.append(f)
+        else:
+            other.append(f)
+    if len(half) < 1000:
+        print("syn-flood: only %d half-open connections" % len(half), file=sys.stderr)
+        return None
+    if len(done) < 1:
+        print("syn-flood: no legitimate connection completed during the flood", file=sys.stderr)
+        return None
+    n_syn = sum(len(s) for _, s, _ in half)
+    n_synack = sum(len(a) for _, _, a in half)
+    retx = sum(1 for _, _, a in half if len(a) > 1)
+    dur = rows[-1]["t"] - rows[0]["t"]
+    f0, s0, a0 = half[0]
+    server = ep(s0[0]["dst"], s0[0]["dport"])
+    return {
+        "story": ["A raw-socket sender (captures/lab/apps/syn_flood.py) in the client namespace sends %d SYNs at 1000/s from "
+                  "10.0.1.1, each from a fresh source port, to a Python server on 10.0.3.2:8080 (tcp_synack_retries=2, "
+                  "SYN cookies on), and never completes a handshake: its namespace drops the SYN-ACKs, so its kernel "
+                  "sends no RST." % len(half),
+                  "The server answers with %d SYN-ACKs (%d connections got at least one SYN-ACK retransmission); %d half-open "
+                  "connections in %.1f s of capture. %d curl requests during the flood completed their handshake and got "
+                  "answers." % (n_synack, retx, len(half), dur, len(done))],
+        "programs": {"flood": "captures/lab/apps/syn_flood.py (raw socket, IP_HDRINCL)", "client": "curl %s" % CURL_VERSION,
+                     "server": "captures/lab/apps/pyserver.py --backlog 128",
+                     "client namespace": "iptables -A INPUT -p tcp --sport 8080 --dport 20000:59999 -j DROP"},
+        "expect": [],
+        "expect_absent": [k for k in ALL_KINDS if k not in ("port-reuse",)],
+        "config": {"syns_sent": len(half), "rate_per_s": 1000, "tcp_synack_retries": 2, "tcp_syncookies": 1},
+        "measured": {"half_open_connections": len(half), "syns": n_syn, "syn_acks": n_synack,
+                     "synack_retransmitted_connections": retx, "completed_connections": len(done),
+                     "other_streams": len(other)},
+        "checked_with": ("tshark -r %s -> %d streams with SYN and SYN-ACK but no ACK from the client, no RST/FIN "
+                         "(first: stream %d, SYN frame %d, SYN-ACK frames %s); %d streams completed (curl)")
+        % (os.path.basename(path), len(half), f0.id, s0[0]["no"], fmt_frames(a0), len(done)),
+    }
+
 CURL_VERSION = subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split()[1]
 NODE_VERSION = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
 
@@ -1055,6 +1103,7 @@ LABELS = {
     "hostile-paths": L_hostile,
     "port-range-exhausted": L_port_range_exhausted,
     "abortive-idle-close": L_abortive_idle_close,
+    "syn-flood": L_syn_flood,
 }
 
 

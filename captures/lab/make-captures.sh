@@ -45,6 +45,7 @@ SCENARIOS=(
   "port-range|port-range.sh"
   "port-range-exhausted|port-range-exhausted.sh"
   "hostile-paths|hostile-paths.sh"
+  "syn-flood|syn-flood.sh"
 )
 
 want=("$@")

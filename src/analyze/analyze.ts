@@ -13,8 +13,9 @@ import type { Detector, DetectorContext, DetectorFactory } from '../detect/detec
 import type { Finding } from '../detect/finding.js';
 import { DETECTORS } from '../detect/registry.js';
 import type { AnalysisResult, CaptureSummary, FlowSummary } from './result.js';
-import { flowSummary, isInteresting } from './flow-summary.js';
+import { FlowList, isInteresting } from './flow-summary.js';
 import { buildSummary, newFlowTally, tallyFlow } from './summary.js';
+import { defaultMaxFlows } from './limits.js';
 import { pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
 import { VERSION } from '../version.js';
@@ -34,7 +35,7 @@ export interface AnalyzeOptions {
   /** Only packets with start <= time < end (seconds since epoch) are analyzed. */
   timeStart?: number;
   timeEnd?: number;
-  /** Open connections tracked at most (flood protection). */
+  /** Open connections tracked at most (flood protection; default from the heap limit, see limits.ts). */
   maxFlows?: number;
   /** Connections a closed flow waits for late packets, in capture seconds. */
   lingerS?: number;
@@ -49,6 +50,8 @@ export interface AnalyzeOptions {
    * include the connections left out, and a warning says how many were.
    */
   maxFlowList?: number;
+  /** Findings kept per kind (default 10 000); the summary counts all of them. */
+  maxFindingsPerKind?: number;
   /** Progress: file index, bytes read so far in that file. */
   onProgress?: (file: number, bytes: number) => void;
   /**
@@ -63,23 +66,39 @@ export interface AnalyzeOptions {
 
 const RETAIN_CAP = 5000;
 export const FLOW_LIST_CAP = 100_000;
+/** Findings kept per kind; more are counted in summary.findings_by_kind and named in a warning. */
+export const FINDINGS_PER_KIND_CAP = 10_000;
+/** Flow ids of one (aggregate) finding whose models are kept for drawing. */
+const REFERENCED_PER_FINDING = 1000;
 
 export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const detectors: Detector[] = (opts.detectors ?? DETECTORS).map((make) => make());
   const captures: CaptureSummary[] = [];
-  const flows: FlowSummary[] = [];
+  // Compact while reading (typed-array columns); the FlowSummary objects are made at the end.
+  const flowList = new FlowList(opts.maxFlowList ?? FLOW_LIST_CAP);
   const findings: Finding[] = [];
   const retained = new Map<number, Flow>();
+  let retainOrder: number[] = [];
+  let retainHead = 0;
   const referenced = new Set<number>();
   const runWarnings: string[] = [];
   let tcpPackets = 0;
   let nextFlowId = 0;
 
+  // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
+  const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
+  const perKind = new Map<string, number>();
   const ctx: DetectorContext = {
     report(f: Finding) {
+      const n = (perKind.get(f.kind) ?? 0) + 1;
+      perKind.set(f.kind, n);
+      if (n > findingCap) return;
       findings.push(f);
       if (f.flow.id !== undefined) referenced.add(f.flow.id);
-      if (f.flows) for (const id of f.flows) referenced.add(id);
+      if (f.flows) for (let i = 0; i < f.flows.length && i < REFERENCED_PER_FINDING; i++) referenced.add(f.flows[i]!);
+    },
+    warn(message: string) {
+      if (!runWarnings.includes(message)) runWarnings.push(message);
     },
     captures,
   };
@@ -90,18 +109,37 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   const onFlowEnd = (flow: Flow) => {
     const interesting = isInteresting(flow);
     if (keepAll || interesting) {
-      if (flows.length < listCap) flows.push(flowSummary(flow));
+      if (flowList.length < listCap) flowList.add(flow);
       else tallyFlow(unlisted, flow.state, flow.server, flow.requests);
     }
     for (const d of detectors) d.onFlowEnd?.(flow, ctx);
     if (interesting || referenced.has(flow.id)) {
       retained.set(flow.id, flow);
+      retainOrder.push(flow.id);
       if (retained.size > RETAIN_CAP) {
-        for (const id of retained.keys()) {
-          if (!referenced.has(id)) { retained.delete(id); break; }
+        // Drop the oldest connection no finding points at; when the first few all are
+        // (a flood of broken connections), drop the oldest anyway: bounded time and memory.
+        // (An id queue, not retained.keys(): a Map iterated from its start after many
+        // deletions walks their holes, which made floods quadratic.)
+        while (retainHead < retainOrder.length && !retained.has(retainOrder[retainHead]!)) retainHead++;
+        let victim = -1;
+        for (let i = retainHead, looked = 0; i < retainOrder.length && looked < 64; i++) {
+          const id = retainOrder[i]!;
+          if (!retained.has(id)) continue;
+          looked++;
+          if (victim < 0) victim = id;
+          if (!referenced.has(id)) { victim = id; break; }
+        }
+        retained.delete(victim);
+        if (retainOrder.length - retainHead > 4 * RETAIN_CAP) {
+          retainOrder = retainOrder.slice(retainHead).filter((id) => retained.has(id));
+          retainHead = 0;
         }
       }
+      return false;
     }
+    // Not kept for timelines (detectors keep ids and copies, never the Flow): the table may reuse it.
+    return true;
   };
 
   let joined: { decoder: Decoder; table: FlowTable } | undefined;
@@ -115,7 +153,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       table: new FlowTable({
         onFlowEnd,
         onWarning: (m) => runWarnings.push(`${name}: ${m}`),
-        maxFlows: opts.maxFlows,
+        maxFlows: opts.maxFlows ?? defaultMaxFlows(),
         lingerS: opts.lingerS,
         firstId: nextFlowId,
         file: fileIndex,
@@ -180,6 +218,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       tcpPackets += table.tcpPackets;
     }
     const warnings = [...info.warnings, ...decoder.drainWarnings().map((w) => `${name}: ${w}`)];
+    const unfinished = decoder.pendingDatagrams;
+    if (unfinished > 0 && (!opts.join || fileIndex === inputs.length - 1)) {
+      warnings.push(`${name}: ${unfinished} IP datagram${unfinished === 1 ? '' : 's'} never completed: fragments missing at the end of the capture, not reassembled`);
+    }
     captures.push({
       path: info.path || name, format: info.format, gzip: info.gzip, linktypes: info.linktypes,
       packets: info.packets, bytes: info.bytes, first: info.first, last: info.last, warnings,
@@ -188,6 +230,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
 
   for (const d of detectors) d.finish?.(ctx);
+  const flows: FlowSummary[] = flowList.toSummaries();
+  for (const [kind, n] of perKind) {
+    if (n > findingCap) runWarnings.push(`${n - findingCap} more ${kind} findings not listed (the first ${findingCap} are; summary.findings_by_kind counts all ${n})`);
+  }
   if (unlisted.count > 0) {
     runWarnings.push(`${unlisted.count} connections not listed in flows (the list keeps the first ${listCap}; the summary counts all of them)`);
   }
@@ -198,6 +244,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   const timelines = new Map<number, Flow>();
   const cap = opts.maxTimelines ?? 1000;
   for (const f of findings) {
+    if (timelines.size >= cap) break;
     for (const id of [f.flow.id, ...(f.flows ?? [])]) {
       if (id === undefined || timelines.size >= cap) continue;
       const flow = retained.get(id);
@@ -213,6 +260,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     verdict: pickVerdict(findings),
     timelines,
   };
+  for (const [kind, n] of perKind) if (n > findingCap) result.summary.findings_by_kind[kind] = n;
   return result;
 }
 

@@ -13,6 +13,7 @@
  */
 import { SEVERITY_RANK, type Finding } from '../detect/finding.js';
 import type { Verdict } from './result.js';
+import { minOf } from '../detect/common/extremes.js';
 
 export function explainedCount(f: Finding): number {
   const n = f.params['failures'] ?? f.params['count'];
@@ -51,7 +52,7 @@ function groupsOf(findings: Finding[]): Group[] {
     const best = [...aggregates].sort((a, b) => explainedCount(b) - explainedCount(a) || byConf(a, b))[0] ?? [...single].sort(byConf)[0]!;
     out.push({
       kind: best.kind, server: best.flow.server, findings: list, best, severity, explains,
-      confidence: best.confidence ?? 0.7, time: Math.min(...list.map((f) => f.time)),
+      confidence: best.confidence ?? 0.7, time: minOf(list, (f) => f.time),
     });
   }
   return out;

@@ -43,7 +43,7 @@ export function analyzeCommand(): Command {
     .option('--max-packets <n>', 'read at most N packets of each file', positiveInt)
     .option('--time-range <start,end>', 'analyze only packets in [start,end): epoch seconds or ISO 8601 times, either side may be empty')
     .option('--broken-only', 'in --json, list only connections that did not close cleanly')
-    .option('--max-flows <n>', 'open connections tracked at once before the oldest idle ones are finalized (default 250000)', positiveInt)
+    .option('--max-flows <n>', 'open connections tracked at once before the least recently active are finalized (default: 250000, fewer when the heap limit is small)', positiveInt)
     .option('--no-color', 'no ANSI colors (also: NO_COLOR=1); colors are only used on a terminal anyway')
     .option('--no-progress', 'no progress bar on stderr (it only shows on a terminal for large inputs)')
     .option('-v, --verbose', 'list every warning')

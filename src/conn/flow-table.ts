@@ -16,17 +16,23 @@
  * oldest are finalized before their linger ends: memory stays flat.
  */
 import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
-import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, newDirStats } from './flow.js';
+import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, newDirStats, resetDirStats } from './flow.js';
 import { Http1Direction, type HttpHost } from './http1.js';
 import { payloadKind } from './payload-kind.js';
 import {
   A_KEEP_ALIVE, A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_FAST_RETRANSMISSION, A_SPURIOUS,
-  A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegment, newSeqState, type SeqState, seqGT,
+  A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegment, newSeqState, resetSeqState, type SeqState, seqGT,
 } from './seq-analysis.js';
 import { isLikelyServerPort } from './server-ports.js';
 
 export interface FlowTableOptions {
-  onFlowEnd: (flow: Flow) => void;
+  /**
+   * A connection was finalized. Return `true` when nothing keeps the Flow (nor its `dirs`)
+   * after the call: the table may then reuse those objects for a later connection instead
+   * of allocating new ones (tens of thousands of short connections a second). Any other
+   * return value leaves the Flow to its holder.
+   */
+  onFlowEnd: (flow: Flow) => boolean | void;
   onWarning?: (msg: string) => void;
   /** Open connections tracked at most (default 250 000). */
   maxFlows?: number;
@@ -43,33 +49,48 @@ export interface FlowTableOptions {
 
 /** Internal per-connection state around the public Flow model. */
 class Conn {
-  flow: Flow;
-  hash: number;
+  // Definitely assigned by setIdentity, from the constructor and from reuse.
+  flow!: Flow;
+  hash!: number;
   nextInBucket: Conn | null = null;
   // LRU list by last activity
   prev: Conn | null = null;
   next: Conn | null = null;
   // Client and server addresses as four 32-bit words each (IPv4: word 0), no typed array per connection.
-  c0: number; c1: number; c2: number; c3: number;
-  s0: number; s1: number; s2: number; s3: number;
-  cPort: number;
-  sPort: number;
-  ipVersion: number;
+  c0!: number; c1!: number; c2!: number; c3!: number;
+  s0!: number; s1!: number; s2!: number; s3!: number;
+  cPort!: number;
+  sPort!: number;
+  ipVersion!: number;
   seq: [SeqState, SeqState] = [newSeqState(), newSeqState()];
   http: [Http1Direction, Http1Direction] | null = null;
-  /** Relative seq up to which each direction's payload was fed to the HTTP tracker. */
-  httpNext: [number, number] = [-1, -1];
+  /** A request/response tracker pair of an earlier connection, kept for reuse (pooled Conns). */
+  spareHttp: [Http1Direction, Http1Direction] | null = null;
+  /** `http` is such a pair (request direction first, the response direction reading its methods). */
+  httpReusable = false;
   closedAt = 0;
   queued = false;
   finalized = false;
-  zeroWindowSince: [number, number] = [0, 0];
-  /** Largest unacknowledged segment per direction: size and end seq (for largest-acked-segment). */
-  pendSize: [number, number] = [0, 0];
-  pendEnd: [number, number] = [0, 0];
-  /** Previous segment per direction (seq, ack, flags, len, IPv4 ID, time): spots packets captured twice. */
-  prevSeg: [number[], number[]] = [[-1, -1, -1, -1, -1, -1], [-1, -1, -1, -1, -1, -1]];
+  /**
+   * Small per-direction numbers in one unboxed double array (one allocation per connection
+   * instead of eight little arrays), indexed by the N_* constants + direction:
+   * N_HTTP_NEXT: relative seq up to which the payload was fed to the HTTP tracker (-1 none);
+   * N_ZW_SINCE: start of a zero-window stall (0 none); N_PEND_SIZE / N_PEND_END: largest
+   * unacknowledged segment, size and end seq (for largest-acked-segment); N_PREV + 6 * dir:
+   * previous segment (seq, ack, flags, len, IPv4 ID, time), spots packets captured twice.
+   */
+  // (-0.5 as the first previous-segment time keeps the literal an unboxed double array; seq -1 never matches)
+  n: number[] = [-1, -1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -0.5, -1, -1, -1, -1, -1, -0.5];
+
+  /** The Flow may be reused with this Conn (its consumer let it go, see FlowTableOptions.onFlowEnd). */
+  flowFree = false;
 
   constructor(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number) {
+    this.setIdentity(flow, hash, ipVersion, cAddr, cPort, sAddr, sPort);
+  }
+
+  /** Which connection this is: its Flow, hash bucket and both endpoints. */
+  private setIdentity(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number): void {
     this.c0 = cAddr[0]!; this.c1 = cAddr[1]!; this.c2 = cAddr[2]!; this.c3 = cAddr[3]!;
     this.s0 = sAddr[0]!; this.s1 = sAddr[1]!; this.s2 = sAddr[2]!; this.s3 = sAddr[3]!;
     this.flow = flow;
@@ -78,7 +99,28 @@ class Conn {
     this.cPort = cPort;
     this.sPort = sPort;
   }
+
+  /** A finalized (pooled) Conn made new for another connection: the state of the constructor. */
+  reuse(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number): void {
+    this.setIdentity(flow, hash, ipVersion, cAddr, cPort, sAddr, sPort);
+    this.nextInBucket = this.prev = this.next = null;
+    resetSeqState(this.seq[0]);
+    resetSeqState(this.seq[1]);
+    this.http = null;
+    this.httpReusable = false;
+    this.closedAt = 0;
+    this.queued = false;
+    this.finalized = false;
+    this.flowFree = false;
+    const n = this.n;
+    n[0] = n[1] = -1;
+    for (let i = 2; i < 8; i++) n[i] = 0;
+    for (let i = 8; i < 20; i++) n[i] = -1;
+  }
 }
+
+/** Finalized connections kept for reuse at most. */
+const POOL_MAX = 1024;
 
 function hashEndpoint(a: Uint32Array, port: number): number {
   let h = Math.imul(port ^ 0x9e3779b9, 0x85ebca6b);
@@ -97,6 +139,15 @@ function isClient(c: Conn, a: Uint32Array): boolean {
 function isServer(c: Conn, a: Uint32Array): boolean {
   return c.s0 === a[0] && c.s1 === a[1] && c.s2 === a[2] && c.s3 === a[3];
 }
+
+const N_HTTP_NEXT = 0;
+const N_ZW_SINCE = 2;
+const N_PEND_SIZE = 4;
+const N_PEND_END = 6;
+const N_PREV = 8;
+
+/** Placeholder Flow of a pooled Conn whose Flow was kept by its consumer (never read). */
+const RELEASED_FLOW = { id: -1 } as unknown as Flow;
 
 /** Placeholder for a closing-queue slot already handled (the Conn itself is released). */
 const RELEASED = { finalized: true } as unknown as Conn;
@@ -223,19 +274,43 @@ export class FlowTable implements HttpHost {
     const sPort = clientIsSrc ? p.dstPort : p.srcPort;
     const clientAddr = this.addrText(v, cAddr);
     const serverAddr = this.addrText(v, sAddr);
-    const flow: Flow = {
-      id: this.nextId++,
-      ipVersion: v,
-      client: this.endpointText(v, cAddr, clientAddr, cPort),
-      server: this.endpointText(v, sAddr, serverAddr, sPort),
-      clientAddr, serverAddr, clientPort: cPort, serverPort: sPort, clientBy: by,
-      start: p.time, end: p.time, firstPacket: p.number, lastPacket: p.number, file: this.file,
-      dirs: [newDirStats(), newDirStats()],
-      synTime: -1, synAckTime: -1, handshakeAckTime: -1, rtt: -1, rttClientSide: -1, rttServerSide: -1,
-      state: 'open', firstFinBy: '', firstRstBy: '', requests: 0, responses: 0,
-      events: [], eventsDropped: 0, truncated: false, evicted: false,
-    };
-    const conn = new Conn(flow, h, v, cAddr, cPort, sAddr, sPort);
+    const client = this.endpointText(v, cAddr, clientAddr, cPort);
+    const server = this.endpointText(v, sAddr, serverAddr, sPort);
+    const pooled = this.pool.length > 0 ? this.pool.pop()! : null;
+    let flow: Flow;
+    if (pooled?.flowFree) {
+      // The same values as the literal below, in the objects of a finished connection nobody kept.
+      flow = pooled.flow;
+      flow.id = this.nextId++;
+      flow.ipVersion = v;
+      flow.client = client; flow.server = server;
+      flow.clientAddr = clientAddr; flow.serverAddr = serverAddr; flow.clientPort = cPort; flow.serverPort = sPort; flow.clientBy = by;
+      flow.start = p.time; flow.end = p.time; flow.firstPacket = p.number; flow.lastPacket = p.number; flow.file = this.file;
+      resetDirStats(flow.dirs[0]);
+      resetDirStats(flow.dirs[1]);
+      flow.synTime = -1; flow.synAckTime = -1; flow.handshakeAckTime = -1; flow.rtt = -1; flow.rttClientSide = -1; flow.rttServerSide = -1;
+      flow.state = 'open'; flow.firstFinBy = ''; flow.firstRstBy = ''; flow.requests = 0; flow.responses = 0;
+      flow.events = []; flow.eventsDropped = 0; flow.truncated = false; flow.evicted = false;
+    } else {
+      flow = {
+        id: this.nextId++,
+        ipVersion: v,
+        client, server,
+        clientAddr, serverAddr, clientPort: cPort, serverPort: sPort, clientBy: by,
+        start: p.time, end: p.time, firstPacket: p.number, lastPacket: p.number, file: this.file,
+        dirs: [newDirStats(), newDirStats()],
+        synTime: -1, synAckTime: -1, handshakeAckTime: -1, rtt: -1, rttClientSide: -1, rttServerSide: -1,
+        state: 'open', firstFinBy: '', firstRstBy: '', requests: 0, responses: 0,
+        events: [], eventsDropped: 0, truncated: false, evicted: false,
+      };
+    }
+    let conn: Conn;
+    if (pooled) {
+      conn = pooled;
+      conn.reuse(flow, h, v, cAddr, cPort, sAddr, sPort);
+    } else {
+      conn = new Conn(flow, h, v, cAddr, cPort, sAddr, sPort);
+    }
     conn.nextInBucket = this.buckets.get(h) ?? null;
     this.buckets.set(h, conn);
     this.size++;
@@ -315,12 +390,7 @@ export class FlowTable implements HttpHost {
   private evictOldest(): void {
     const c = this.lruHead;
     if (!c) return;
-    this.evictions++;
-    if (this.evictions === 1 || this.evictions % 100_000 === 0) {
-      this.opts.onWarning?.(
-        `more than ${this.maxFlows} open connections: the least recently active are finalized early (${this.evictions} so far; SYN flood or very long capture?)`,
-      );
-    }
+    this.evictions++; // one warning with the total, at finish()
     c.flow.evicted = true;
     this.finalize(c);
   }
@@ -381,9 +451,10 @@ export class FlowTable implements HttpHost {
 
     const a = this.headerOnly ? 0 : analyzeSegment(c.seq[dir]!, c.seq[dir ^ 1]!, p.seq, p.ack, flags, p.window, len, t, f.rtt > 0 ? f.rtt : 0);
     const retrans = (a & A_RETRANSMISSION) !== 0;
-    const ps = c.prevSeg[dir]!;
-    const dup = ps[0] === p.seq && ps[1] === p.ack && ps[2] === flags && ps[3] === len && ps[4] === p.ipId && t - ps[5]! < 0.001;
-    ps[0] = p.seq; ps[1] = p.ack; ps[2] = flags; ps[3] = len; ps[4] = p.ipId; ps[5] = t;
+    const ps = c.n;
+    const k = N_PREV + 6 * dir;
+    const dup = ps[k] === p.seq && ps[k + 1] === p.ack && ps[k + 2] === flags && ps[k + 3] === len && ps[k + 4] === p.ipId && t - ps[k + 5]! < 0.001;
+    ps[k] = p.seq; ps[k + 1] = p.ack; ps[k + 2] = flags; ps[k + 3] = len; ps[k + 4] = p.ipId; ps[k + 5] = t;
     if (dup) d.duplicates++;
     if (retrans) d.retransmissions++;
     if (a & A_FAST_RETRANSMISSION) d.fastRetransmissions++;
@@ -396,13 +467,13 @@ export class FlowTable implements HttpHost {
     // Zero window and its end (the stall).
     if (a & A_ZERO_WINDOW) {
       d.zeroWindows++;
-      if (c.zeroWindowSince[dir] === 0) {
-        c.zeroWindowSince[dir] = t;
+      if (c.n[N_ZW_SINCE + dir] === 0) {
+        c.n[N_ZW_SINCE + dir] = t;
         this.addEvent(c, 'zero-window', dir, p);
       }
-    } else if (c.zeroWindowSince[dir] !== 0 && p.window > 0 && (flags & (SYN | FIN | RST)) === 0) {
-      this.addEvent(c, 'window-open', dir, p, { stallS: t - c.zeroWindowSince[dir]! });
-      c.zeroWindowSince[dir] = 0;
+    } else if (c.n[N_ZW_SINCE + dir] !== 0 && p.window > 0 && (flags & (SYN | FIN | RST)) === 0) {
+      this.addEvent(c, 'window-open', dir, p, { stallS: t - c.n[N_ZW_SINCE + dir]! });
+      c.n[N_ZW_SINCE + dir] = 0;
     }
 
     // Handshake.
@@ -437,16 +508,17 @@ export class FlowTable implements HttpHost {
     if (len > 0) {
       if (len > d.maxSegment) d.maxSegment = len;
       if (other.mss > 0 && len > other.mss) d.segmentsAboveMss++;
-      if (!retrans && len > c.pendSize[dir]!) {
-        c.pendSize[dir] = len;
-        c.pendEnd[dir] = (p.seq + len) >>> 0;
+      if (!retrans && len > c.n[N_PEND_SIZE + dir]!) {
+        c.n[N_PEND_SIZE + dir] = len;
+        c.n[N_PEND_END + dir] = (p.seq + len) >>> 0;
       }
     }
     if (flags & ACK) {
       const od = dir ^ 1;
-      if (c.pendSize[od]! > 0 && !seqGT(c.pendEnd[od]!, p.ack)) {
-        if (c.pendSize[od]! > other.maxAckedSegment) other.maxAckedSegment = c.pendSize[od]!;
-        c.pendSize[od] = 0;
+      const pend = c.n[N_PEND_SIZE + od]!;
+      if (pend > 0 && !seqGT(c.n[N_PEND_END + od]!, p.ack)) {
+        if (pend > other.maxAckedSegment) other.maxAckedSegment = pend;
+        c.n[N_PEND_SIZE + od] = 0;
       }
     }
 
@@ -492,8 +564,17 @@ export class FlowTable implements HttpHost {
       d.firstPayloadKind = p.payloadCaptured > 0 ? payloadKind(p.l4Buf, p.payloadOff, p.payloadCaptured) : 'other';
       const k = d.firstPayloadKind;
       if (dir === 0 && k === 'http-request') {
-        const req = new Http1Direction(true, null);
-        c.http = [req, new Http1Direction(false, req)];
+        const spare = c.spareHttp;
+        if (spare) {
+          spare[0].reset();
+          spare[1].reset();
+          c.http = spare;
+          c.spareHttp = null;
+        } else {
+          const req = new Http1Direction(true, null);
+          c.http = [req, new Http1Direction(false, req)];
+        }
+        c.httpReusable = true;
       } else if (dir === 1 && k === 'http-response' && !c.http) {
         const req = new Http1Direction(true, null);
         req.stop();
@@ -502,11 +583,11 @@ export class FlowTable implements HttpHost {
       if (!((dir === 0 && k === 'http-request') || (dir === 1 && k === 'http-response'))) {
         this.addEvent(c, 'data', dir, p, { proto: k });
       }
-      c.httpNext[dir] = rel;
+      c.n[N_HTTP_NEXT + dir] = rel;
     }
     const http = c.http?.[dir];
     if (!http || !http.active) return;
-    const expect = c.httpNext[dir]!;
+    const expect = c.n[N_HTTP_NEXT + dir]!;
     let off = p.payloadOff;
     let captured = p.payloadCaptured;
     let len = p.payloadLen;
@@ -524,7 +605,7 @@ export class FlowTable implements HttpHost {
         captured = Math.max(0, captured - over);
       }
     }
-    c.httpNext[dir] = (rel + p.payloadLen) >>> 0;
+    c.n[N_HTTP_NEXT + dir] = (rel + p.payloadLen) >>> 0;
     this.cur = c;
     this.curDir = dir;
     this.curPkt = p;
@@ -571,7 +652,10 @@ export class FlowTable implements HttpHost {
       if (!c.finalized && now - c.flow.end < this.lingerS && q.length - this.closingHead <= this.maxLingering) break;
       // Clear the slot: a finalized connection must not stay reachable from the queue.
       q[this.closingHead++] = RELEASED;
-      if (!c.finalized) this.finalize(c);
+      if (!c.finalized) {
+        c.queued = false; // no longer in the queue: the Conn may be pooled
+        this.finalize(c);
+      }
     }
     if (this.closingHead > 4096 && this.closingHead * 2 > q.length) {
       this.closing = q.slice(this.closingHead);
@@ -591,12 +675,30 @@ export class FlowTable implements HttpHost {
       c.http[0].close(closedByFin && f.dirs[0].fin > 0);
     }
     f.state = flowState(f);
+    if (c.httpReusable) c.spareHttp = c.http;
     c.http = null;
-    this.opts.onFlowEnd(f);
+    c.httpReusable = false;
+    const free = this.opts.onFlowEnd(f) === true;
+    // A Conn still in the closing queue stays out of the pool (the queue would see it again).
+    if (!c.queued && this.pool.length < POOL_MAX) {
+      // A flow with the optional fields of a long connection keeps its own object (no stray keys on reuse).
+      c.flowFree = free && f.requestsDropped === undefined && f.dropGapPacket === undefined;
+      if (!c.flowFree) c.flow = RELEASED_FLOW;
+      this.pool.push(c);
+    }
   }
+
+  /** Finalized connections (and, when `flowFree`, their Flow) ready for reuse. */
+  private readonly pool: Conn[] = [];
 
   /** End of input: finalize every connection still open, in id order. */
   finish(): void {
+    if (this.evictions > 0) {
+      this.opts.onWarning?.(
+        `more than ${this.maxFlows} open connections at once: ${this.evictions} connections were finalized early, least recently active first (SYN flood, scan or very long capture? --max-flows sets the cap)`,
+      );
+      this.evictions = 0;
+    }
     const rest: Conn[] = [];
     for (let c = this.lruHead; c; c = c.next) rest.push(c);
     rest.sort((x, y) => x.flow.id - y.flow.id);

@@ -207,6 +207,18 @@ export interface Flow {
 export const CLIENT = 0;
 export const SERVER = 1;
 
+/** Back to the values of `newDirStats()` (a pooled connection reused: no new object). */
+export function resetDirStats(d: DirStats): void {
+  d.packets = 0; d.payloadBytes = 0; d.dataPackets = 0; d.syn = 0; d.fin = 0; d.rst = 0;
+  d.retransmissions = 0; d.fastRetransmissions = 0; d.spuriousRetransmissions = 0; d.duplicates = 0; d.outOfOrder = 0;
+  d.lostSegments = 0; d.duplicateAcks = 0; d.zeroWindows = 0; d.keepAlives = 0;
+  d.firstTime = 0; d.firstPacket = 0; d.lastTime = 0; d.lastPayloadTime = 0; d.lastPayloadPacket = 0; d.firstPayloadTime = 0;
+  d.mss = -1; d.wscale = -1; d.sackPermitted = false; d.timestamps = false;
+  d.maxSegment = 0; d.maxAckedSegment = 0; d.ttlFirst = -1; d.ttlMin = 256; d.ttlMax = -1; d.lastIpId = -1;
+  d.firstFinPacket = 0; d.firstFinTime = 0; d.firstRstPacket = 0; d.firstRstTime = 0;
+  d.truncatedPackets = 0; d.firstPayloadKind = ''; d.maxIpLen = 0; d.segmentsAboveMss = 0; d.captureDirection = 0;
+}
+
 export function newDirStats(): DirStats {
   return {
     packets: 0, payloadBytes: 0, dataPackets: 0, syn: 0, fin: 0, rst: 0,

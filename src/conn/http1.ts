@@ -78,6 +78,25 @@ export class Http1Direction {
     private readonly peerRequests: Http1Direction | null,
   ) {}
 
+  /** Back to the state of a new tracker (same direction and peer), for a reused connection. */
+  reset(): void {
+    this.mode = Mode.Start;
+    this.hdrLen = 0; // (a header buffer grown earlier is kept and overwritten)
+    this.remaining = 0;
+    this.chunkLine = 0;
+    this.chunkDigits = 0;
+    this.chunkExt = false;
+    this.trailerLineLen = 0;
+    this.cur = null;
+    this.count = 0;
+    this.pendingMethods.length = 0;
+    this.answered = 0;
+    this.pendingPacket = 0;
+    this.pendingTime = 0;
+    this.prev1 = 0;
+    this.prev2 = 0;
+  }
+
   get active(): boolean {
     return this.mode !== Mode.Off;
   }
@@ -250,12 +269,22 @@ export class Http1Direction {
     // Lines end at LF; a CR right before the LF is not part of the line.
     let lineEnd = lineEndOf(b, from, to);
     const startEnd = lineEnd > from && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-    const info: HttpInfo = { bodyBytes: 0, complete: false, endPacket: packet, endTime: time };
+    // Every field declared up front (one object shape, no property added later: no out-of-object
+    // property store per message); absent ones stay undefined, as when they were never set.
+    const info: HttpInfo = {
+      method: undefined, path: undefined, host: undefined, status: undefined, reason: undefined, version: undefined,
+      contentLength: undefined, chunked: undefined, server: undefined, connectionClose: undefined,
+      bodyBytes: 0, complete: false, endPacket: packet, endTime: time, requestIndex: undefined,
+    };
     let chunked = false;
     let contentLength = -1;
     let connClose: boolean | undefined;
     for (let ls = lineEnd + 1; ls < to; ls = lineEnd + 1) {
       lineEnd = lineEndOf(b, ls, to);
+      // Only Content-Length, Transfer-Encoding, Connection, Host and Server are read: a line whose
+      // first byte cannot start one of them (nor is whitespace before the name) is skipped at once.
+      const c0 = b[ls]! | 0x20;
+      if (c0 !== 0x63 && c0 !== 0x74 && c0 !== 0x68 && c0 !== 0x73 && !isWs(b[ls]!)) continue;
       const le = lineEnd > ls && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
       let colon = -1;
       for (let k = ls; k < le; k++) if (b[k] === 0x3a) { colon = k; break; }

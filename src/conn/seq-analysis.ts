@@ -58,6 +58,12 @@ export function newSeqState(): SeqState {
   return { baseSet: false, base: 0, nextSeq: 0, nextSeqTime: 0, lastAck: 0, lastAckTime: 0, dupAckNum: 0, maxSeqToBeAcked: 0, window: -1, lastFlags: 0 };
 }
 
+/** Back to the state of `newSeqState()` (a pooled connection reused). */
+export function resetSeqState(s: SeqState): void {
+  s.baseSet = false; s.base = 0; s.nextSeq = 0; s.nextSeqTime = 0; s.lastAck = 0; s.lastAckTime = 0;
+  s.dupAckNum = 0; s.maxSeqToBeAcked = 0; s.window = -1; s.lastFlags = 0;
+}
+
 /**
  * Analyze one segment sent by `fwd` (the peer's state is `rev`) and update both.
  * `firstRtt` is the handshake RTT in seconds (0 when unknown): Wireshark's out-of-order threshold.

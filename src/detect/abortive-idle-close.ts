@@ -20,6 +20,8 @@ import { capitalize, fmtConfigS, fmtMs, fmtS, plural, round3 } from './common/fo
 import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { SYMPTOM } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
+import { minOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 interface ServerState {
   findings: Finding[];
@@ -29,11 +31,12 @@ interface ServerState {
 
 export function createAbortiveIdleClose(): Detector {
   const servers = new PerServer<ServerState>(() => ({ findings: [], clients: new Set() }));
+  const budget = new Budget('abortive-idle-close');
   return {
     kinds: ['abortive-idle-close'],
     onFlowEnd(flow: Flow, ctx: DetectorContext) {
       const st = closeStory(flow);
-      if (st.class !== 'abortive-idle-close' || !st.close) return;
+      if (st.class !== 'abortive-idle-close' || !st.close || !budget.take()) return;
       const s = servers.get(flow.server);
       s.serverHeader ??= serverHeaderOf(flow);
       s.clients.add(flow.clientAddr);
@@ -59,10 +62,11 @@ export function createAbortiveIdleClose(): Detector {
       ctx.report(f);
     },
     finish(ctx: DetectorContext) {
+      budget.finish(ctx);
       for (const [server, s] of servers.entries()) {
         const idles = s.findings.map((f) => f.params['idle_s'] as number);
         const cl = clusterValues(idles);
-        const timeout = cl && cl.count >= 2 ? cl.value : Math.min(...idles);
+        const timeout = cl && cl.count >= 2 ? cl.value : minOf(idles);
         const valueText = fmtConfigS(timeout);
         const guesses = guessSoftware('idleTimeout', timeout, valueText, s.serverHeader);
         const advice = `The server closes idle connections after ${valueText} with RST instead of FIN (SO_LINGER 0): let it close with FIN (drop SO_LINGER {1,0}), ` +
@@ -80,7 +84,7 @@ export function createAbortiveIdleClose(): Detector {
           severity: 'warning',
           summary: `${server} closes idle connections with RST (no FIN) after ${valueText} (${plural(cl.count, 'close')}, ${fmtS(cl.min)}–${fmtS(cl.max)}, spread ±${fmtMs(cl.spread)})`,
           flow: { client: clientLabel(s.clients), server },
-          time: Math.min(...members.map((f) => f.time)),
+          time: minOf(members, (f) => f.time),
           params: { server_idle_timeout_s: timeout, idle_s: round3(cl.min), closer: 'server', count: cl.count, failures: 0 },
           evidence: tidyEvidence(members.slice(0, 6).map((f) => f.evidence.find((e) => e.note.startsWith('RST'))!).filter(Boolean)),
           symptoms: s.findings[0]!.symptoms,

@@ -18,6 +18,8 @@ import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evOf, eventsOf, fmtS, plural, round, tidyEvidence, timeWindows } from './common/net-util.js';
+import { maxOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 const WINDOW_GAP_S = 10;
 
@@ -37,17 +39,19 @@ export function acceptQueueOverflow(): Detector {
     const l = servers.get(server);
     if (l) l.push(h); else servers.set(server, [h]);
   };
+  const budget = new Budget('accept-queue-overflow');
   return {
     kinds: ['accept-queue-overflow'],
     onFlowEnd(f: Flow) {
       const h = classify(f);
-      if (h) add(f.server, h);
+      if (h && budget.take()) add(f.server, h);
     },
     finish(ctx: DetectorContext) {
       for (const [server, hits] of servers) {
         hits.sort((a, b) => a.time - b.time);
         for (const w of timeWindows(hits, (h) => h.time, WINDOW_GAP_S)) report(ctx, server, w);
       }
+      budget.finish(ctx);
     },
   };
 }
@@ -55,6 +59,8 @@ export function acceptQueueOverflow(): Detector {
 export function classify(f: Flow): Hit | null {
   if (f.synAckTime < 0 || f.handshakeAckTime < 0 || f.clientBy !== 'syn') return null;
   const s = f.dirs[1];
+  // (1) needs a RST from the server, (2) a retransmitted SYN-ACK: most connections have neither.
+  if (s.rst === 0 && s.syn < 2) return null;
   const synAcks = eventsOf(f, 'syn-ack', 1);
   const hsAck = f.events.find((e) => e.type === 'handshake-ack');
   if (!hsAck || !synAcks.length) return null;
@@ -95,7 +101,7 @@ function report(ctx: DetectorContext, server: string, hits: Hit[]): void {
   const first = hits[0]!, last = hits[hits.length - 1]!;
   const parts: string[] = [];
   if (aborted.length) {
-    const maxAfter = Math.max(...aborted.map((h) => h.after));
+    const maxAfter = maxOf(aborted, (h) => h.after);
     parts.push(`${plural(aborted.length, 'connection')} reset by ${server} at most ${fmtS(maxAfter)} after completing the handshake, before sending a byte`);
   }
   if (dropped.length) parts.push(`${plural(dropped.length, 'connection')} whose handshake ACK was dropped (SYN-ACK retransmitted after it)`);
@@ -114,7 +120,7 @@ function report(ctx: DetectorContext, server: string, hits: Hit[]): void {
     params: {
       count: hits.length, failures: aborted.length, aborted: aborted.length, synack_retransmitted: dropped.length,
       kernel_rsts: kernel, window_s: round(last.time - first.time, 3),
-      ...(aborted.length ? { rst_after_handshake_s: round(Math.max(...aborted.map((h) => h.after)), 4) } : {}),
+      ...(aborted.length ? { rst_after_handshake_s: round(maxOf(aborted, (h) => h.after), 4) } : {}),
     },
     evidence: capEvidence(tidyEvidence(evidence), 12),
     symptoms: aborted.length ? k.symptoms : ['(slow first response: the request waits until the server accepts the connection)', ...k.symptoms],

@@ -13,6 +13,7 @@ import type { Detector, DetectorContext, IcmpErrorEvent } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evAt, evOf, eventsOf, fmtS, intervals, plural, round, timeWindows } from './common/net-util.js';
+import { Budget } from './common/budget.js';
 
 /** Refusals further apart than this start a new window. */
 export const WINDOW_GAP_S = 10;
@@ -44,10 +45,14 @@ const ICMP_REFUSE: Record<string, string> = {
   '6:1:0': 'ICMPv6 no route',
 };
 const OK_CAP = 100_000;
+/** Servers whose completed handshakes are tracked at most. */
+const SERVER_CAP = 50_000;
 
 export function connectionRefused(): Detector {
   const servers = new Map<string, ServerState>();
   const icmp = new Map<number, IcmpErrorEvent>();
+  const budget = new Budget('connection-refused');
+  let okTotal = 0;
   const state = (s: string): ServerState => {
     let st = servers.get(s);
     if (!st) servers.set(s, (st = { refusals: [], ok: [], ttlMin: 256, ttlMax: -1 }));
@@ -62,9 +67,13 @@ export function connectionRefused(): Detector {
     },
     onFlowEnd(f: Flow) {
       const c = f.dirs[0], s = f.dirs[1];
+      const ie = icmp.get(f.id);
+      if (ie) icmp.delete(f.id);
       if (f.synAckTime >= 0) {
+        // Handshakes that completed: times and TTLs per server, bounded over all servers (scans, floods).
+        if (!servers.has(f.server) && servers.size >= SERVER_CAP) return;
         const st = state(f.server);
-        if (st.ok.length < OK_CAP) st.ok.push(f.synAckTime);
+        if (okTotal < OK_CAP) { okTotal++; st.ok.push(f.synAckTime); }
         if (s.ttlMax >= 0) { st.ttlMin = Math.min(st.ttlMin, s.ttlMin); st.ttlMax = Math.max(st.ttlMax, s.ttlMax); }
         return;
       }
@@ -72,10 +81,9 @@ export function connectionRefused(): Detector {
       const syns = eventsOf(f, 'syn', 0);
       if (!syns.length) return;
       const backoff = intervals(syns.map((e) => e.time));
-      const ie = icmp.get(f.id);
       if (f.state === 'refused') {
         const rst = eventsOf(f, 'rst', 1)[0];
-        if (!rst) return;
+        if (!rst || !budget.take()) return;
         const lastSyn = [...syns].reverse().find((e) => e.time <= rst.time) ?? syns[0]!;
         state(f.server).refusals.push({
           flow: f.id, client: f.client, time: lastSyn.time, ttl: rst.ttl, syns: syns.length, backoff, how: 'rst',
@@ -85,6 +93,7 @@ export function connectionRefused(): Detector {
           ],
         });
       } else if (ie && s.packets === 0) {
+        if (!budget.take()) return;
         const what = ICMP_REFUSE[`${ie.ipVersion}:${ie.icmpType}:${ie.icmpCode}`]!;
         state(f.server).refusals.push({
           flow: f.id, client: f.client, time: syns[0]!.time, ttl: -1, syns: syns.length, backoff, how: 'icmp', icmp: what,
@@ -94,7 +103,6 @@ export function connectionRefused(): Detector {
           ],
         });
       }
-      icmp.delete(f.id);
     },
     finish(ctx: DetectorContext) {
       for (const [server, st] of servers) {
@@ -103,6 +111,7 @@ export function connectionRefused(): Detector {
         st.ok.sort((a, b) => a - b);
         for (const win of timeWindows(st.refusals, (r) => r.time, WINDOW_GAP_S)) report(ctx, server, st, win);
       }
+      budget.finish(ctx);
     },
   };
 }

@@ -47,6 +47,8 @@ export interface FragmentedDatagramEvent {
 
 export interface DetectorContext {
   report(finding: Finding): void;
+  /** A one-line run warning (e.g. a detector's memory bound was reached). */
+  warn?(message: string): void;
   /** Capture-wide facts detectors may use (e.g. the vantage point). */
   readonly captures: ReadonlyArray<{ path: string; linktypes: number[] }>;
 }

@@ -12,6 +12,8 @@ import type { Detector, DetectorContext, IcmpErrorEvent } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { addrOf, capEvidence, evAt, plural } from './common/net-util.js';
+import { maxOf, minOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 interface Group {
   flowId: number;
@@ -26,10 +28,11 @@ export function isTooBig(ev: IcmpErrorEvent): boolean {
 export function icmpFragNeeded(): Detector {
   const groups = new Map<string, Group>();
   const byFlow = new Map<number, Group>();
+  const budget = new Budget('icmp-frag-needed');
   return {
     kinds: ['icmp-frag-needed'],
     onIcmpError(ev) {
-      if (!isTooBig(ev)) return;
+      if (!isTooBig(ev) || !budget.take()) return;
       const key = ev.flowId >= 0 ? `f${ev.flowId}` : `${ev.quotedProto}|${ev.quotedSrc}|${ev.quotedDst}`;
       let g = groups.get(key);
       if (!g) {
@@ -45,6 +48,7 @@ export function icmpFragNeeded(): Detector {
     },
     finish(ctx: DetectorContext) {
       for (const g of groups.values()) report(ctx, g);
+      budget.finish(ctx);
     },
   };
 }
@@ -52,10 +56,10 @@ export function icmpFragNeeded(): Detector {
 function report(ctx: DetectorContext, g: Group): void {
   const m0 = g.msgs[0]!;
   const mtus = g.msgs.map((m) => m.mtu).filter((x) => x > 0);
-  const pathMtu = mtus.length ? Math.min(...mtus) : 0;
+  const pathMtu = mtus.length ? minOf(mtus) : 0;
   const what = m0.ipVersion === 4 ? 'ICMP fragmentation-needed' : 'ICMPv6 packet-too-big';
   const routers = [...new Set(g.msgs.map((m) => m.from))];
-  const biggest = Math.max(...g.msgs.map((m) => m.quotedLen));
+  const biggest = maxOf(g.msgs, (m) => m.quotedLen);
   const client = g.flow?.client ?? m0.quotedSrc;
   const server = g.flow?.server ?? m0.quotedDst;
   const sender = m0.quotedSrc;

@@ -22,6 +22,8 @@ import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { CLOSED_BEFORE_RESPONSE, RESET_BEFORE_RESPONSE } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { idleTimeoutAdvice } from '../knowledge/advice.js';
+import { maxOf, minOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 interface IdleClose {
   idleS: number;
@@ -47,6 +49,7 @@ const MIN_CLOSES_FOR_SETTING = 2;
 
 export function createIdleCloseRace(): Detector {
   const servers = new PerServer<ServerState>(() => ({ closes: [], maxReuse: -1, clientCloses: [], races: [], serverSide: [], clients: new Set() }));
+  const budget = new Budget('idle-close-race');
 
   return {
     kinds: ['idle-close-race'],
@@ -65,11 +68,12 @@ export function createIdleCloseRace(): Detector {
       }
       if (st.closer === 'server' && st.close && st.idleS >= IDLE_MIN_S &&
           (st.class === 'idle-close' || st.class === 'abortive-idle-close' || st.class === 'idle-close-race' || st.class === 'data-after-close')) {
+        if (!budget.take()) return;
         const note = `server ${st.how === 'rst' ? 'RST' : 'FIN'} after ${fmtS(st.idleS)} idle (connection ${flow.id})`;
         s.closes.push({ idleS: st.idleS, ev: evidenceOf(flow, st.close, note) });
       }
       if (st.class === 'client-idle-close') s.clientCloses.push(st.idleS);
-      if (st.class !== 'idle-close-race') return;
+      if (st.class !== 'idle-close-race' || !budget.take()) return;
       s.clients.add(flow.clientAddr);
       const f = raceFinding(flow, st);
       if (st.serverSideRace) {
@@ -81,6 +85,7 @@ export function createIdleCloseRace(): Detector {
     },
 
     finish(ctx: DetectorContext) {
+      budget.finish(ctx);
       for (const [server, s] of servers.entries()) {
         const cl = s.closes.length >= MIN_CLOSES_FOR_SETTING ? clusterValues(s.closes.map((c) => c.idleS)) : null;
         const useCl = cl && cl.count >= MIN_CLOSES_FOR_SETTING ? cl : null;
@@ -93,7 +98,7 @@ export function createIdleCloseRace(): Detector {
           }
         }
         if (s.races.length === 0) continue;
-        const timeout = useCl ? useCl.value : Math.min(...s.races.map((f) => f.params['server_idle_s'] as number));
+        const timeout = useCl ? useCl.value : minOf(s.races, (f) => f.params['server_idle_s'] as number);
         const valueText = fmtConfigS(timeout);
         const guesses = guessSoftware('idleTimeout', timeout, valueText, s.serverHeader);
         const failures = s.races.length;
@@ -180,7 +185,7 @@ function aggregateFinding(
     if (req) ev.push({ ...req, note: `connection ${f.flow.id}: ${req.note}` });
   }
   const confs = s.races.map((f) => f.confidence ?? 0.7);
-  let confidence = Math.max(...confs);
+  let confidence = maxOf(confs);
   if (cl && cl.count >= 3) confidence = Math.min(0.98, confidence + 0.03);
   const params: Finding['params'] = {
     server_idle_timeout_s: timeout,
@@ -203,7 +208,7 @@ function aggregateFinding(
     severity: 'error',
     summary,
     flow: { client: clientLabel(s.clients), server },
-    time: Math.min(...s.races.map((f) => f.time)),
+    time: minOf(s.races, (f) => f.time),
     params,
     evidence: tidyEvidence(ev),
     symptoms: [...new Set(s.races.flatMap((f) => f.symptoms))],

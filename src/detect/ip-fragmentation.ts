@@ -12,6 +12,7 @@ import type { Detector, DetectorContext, FragmentedDatagramEvent } from './detec
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evAt, plural } from './common/net-util.js';
+import { Budget } from './common/budget.js';
 
 interface Group {
   flowId: number;
@@ -33,12 +34,14 @@ const PROTO: Record<number, string> = { 6: 'TCP', 17: 'UDP', 1: 'ICMP', 58: 'ICM
 
 export function ipFragmentation(): Detector {
   const groups = new Map<string, Group>();
+  const budget = new Budget('ip-fragmentation');
   return {
     kinds: ['ip-fragmentation'],
     onFragmentedDatagram(ev: FragmentedDatagramEvent) {
       const key = ev.flowId >= 0 ? `f${ev.flowId}` : `${ev.ipVersion}|${ev.proto}|${ev.src}|${ev.dst}`;
       let g = groups.get(key);
       if (!g) {
+        if (!budget.take()) return;
         groups.set(key, (g = { flowId: ev.flowId, src: ev.src, dst: ev.dst, proto: ev.proto, ipVersion: ev.ipVersion, datagrams: 0, fragments: 0, largest: 0, evidence: [], first: ev.time }));
       }
       g.datagrams++;
@@ -49,11 +52,13 @@ export function ipFragmentation(): Detector {
       }
     },
     onFlowEnd(f: Flow) {
+      if (groups.size === 0) return; // (no key string built per connection when nothing was fragmented)
       const g = groups.get(`f${f.id}`);
       if (g) { g.client = f.client; g.server = f.server; }
     },
     finish(ctx: DetectorContext) {
       for (const g of groups.values()) report(ctx, g);
+      budget.finish(ctx);
     },
   };
 }

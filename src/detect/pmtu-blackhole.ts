@@ -14,12 +14,16 @@ import { capEvidence, evOf, flowRef, fmtList, intervals, senderOf, sideName, tid
 
 export function pmtuBlackhole(): Detector {
   const icmp = new Set<number>();
+  let icmpDone = -1;
   return {
     kinds: ['pmtu-blackhole'],
     onIcmpError(ev) {
       if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
+      // The previous connection's ICMP mark is no longer needed (bounded memory; this one's is read below).
+      if (icmpDone >= 0) icmp.delete(icmpDone);
+      icmpDone = f.id;
       const b = blackholeOf(f, icmp);
       if (!b) return;
       const sender = senderOf(f, b.dir);

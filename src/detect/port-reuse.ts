@@ -15,21 +15,15 @@ import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evAt, evOf, eventsOf, fmtS, plural, round, tidyEvidence } from './common/net-util.js';
+import { Budget, heapCap } from './common/budget.js';
 
 /** 2 MSL with RFC 793's MSL of 2 minutes. */
 export const TWO_MSL_S = 240;
 /** Linux TCP_TIMEWAIT_LEN: how long a closed port stays unusable on the side that closed first. */
 export const LINUX_TIME_WAIT_S = 60;
 const CAP = 200_000;
-
-interface Conn {
-  id: number;
-  port: number;
-  server: string;
-  start: number;
-  end: number;
-  clientClosedFirst: boolean;
-}
+/** 4-tuples whose last connection is remembered at most (memory bound against floods: ~50 bytes each). */
+const MAX_TUPLES = heapCap(512, 100_000, 1_000_000);
 
 interface Reuse {
   prevId: number;
@@ -49,41 +43,76 @@ const EVIDENCE_REUSES = 4;
 /** A client's connections in columns (typed arrays): hundreds of thousands stay a few MB. */
 class ConnLog {
   length = 0;
-  private id = new Float64Array(1024);
-  private port = new Uint16Array(1024);
-  private start = new Float64Array(1024);
-  private end = new Float64Array(1024);
-  private server = new Int32Array(1024);
-  private ccf = new Uint8Array(1024);
+  // Small at first: a flood from random source addresses makes one log per connection.
+  private id = new Float64Array(4);
+  private port = new Uint16Array(4);
+  private start = new Float64Array(4);
+  private end = new Float64Array(4);
+  private server = new Int32Array(4);
+  private ccf = new Uint8Array(4);
   private readonly serverIndex = new Map<string, number>();
   private readonly serverNames: string[] = [];
 
-  push(c: Conn): void {
+  push(id: number, port: number, server: string, start: number, end: number, clientClosedFirst: boolean): void {
     if (this.length === this.id.length) this.grow();
     const i = this.length++;
-    let si = this.serverIndex.get(c.server);
+    let si = this.serverIndex.get(server);
     if (si === undefined) {
       si = this.serverNames.length;
-      this.serverNames.push(c.server);
-      this.serverIndex.set(c.server, si);
+      this.serverNames.push(server);
+      this.serverIndex.set(server, si);
     }
-    this.id[i] = c.id; this.port[i] = c.port; this.start[i] = c.start; this.end[i] = c.end;
-    this.server[i] = si; this.ccf[i] = c.clientClosedFirst ? 1 : 0;
+    this.id[i] = id; this.port[i] = port; this.start[i] = start; this.end[i] = end;
+    this.server[i] = si; this.ccf[i] = clientClosedFirst ? 1 : 0;
   }
 
-  toArray(): Conn[] {
-    const out: Conn[] = [];
+  /** Index of `server` in this log (-1: never seen); '*' is every server. */
+  serverId(server: string): number {
+    return server === '*' ? -2 : this.serverIndex.get(server) ?? -1;
+  }
+
+  /** Distinct client ports toward server `si` (-2: all), and their range. */
+  ports(si: number): { count: number; min: number; max: number; conns: number } {
+    const seen = new Uint8Array(65536);
+    let count = 0, min = 65535, max = 0, conns = 0;
     for (let i = 0; i < this.length; i++) {
-      out.push({
-        id: this.id[i]!, port: this.port[i]!, server: this.serverNames[this.server[i]!]!, start: this.start[i]!, end: this.end[i]!,
-        clientClosedFirst: this.ccf[i] === 1,
-      });
+      if (si !== -2 && this.server[i] !== si) continue;
+      conns++;
+      const p = this.port[i]!;
+      if (seen[p]) continue;
+      seen[p] = 1;
+      count++;
+      if (p < min) min = p;
+      if (p > max) max = p;
     }
-    return out;
+    return { count, min, max, conns };
+  }
+
+  /** Most client ports busy at once toward server `si` (-2: all): open, or in TIME_WAIT on the client after it closed first. */
+  peakBusy(si: number): number {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) if (si === -2 || this.server[i] === si) n++;
+    const starts = new Float64Array(n);
+    const ends = new Float64Array(n);
+    let j = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (si !== -2 && this.server[i] !== si) continue;
+      starts[j] = this.start[i]!;
+      ends[j++] = this.end[i]! + (this.ccf[i] === 1 ? LINUX_TIME_WAIT_S : 0);
+    }
+    starts.sort();
+    ends.sort();
+    // Sweep in time order; at equal times an end (-1) comes before a start (+1).
+    let cur = 0, best = 0, a = 0, b = 0;
+    while (a < n) {
+      if (b < n && ends[b]! <= starts[a]!) { cur--; b++; }
+      else { cur++; a++; if (cur > best) best = cur; }
+    }
+    return best;
   }
 
   private grow(): void {
-    const n = this.id.length * 2;
+    const n = Math.min(this.id.length * 2, CAP); // (push stops at CAP: no column grows past it)
     const g = <T extends Float64Array | Uint16Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(n);
       b.set(a as never);
@@ -111,26 +140,46 @@ interface ClientState {
 export function portReuse(): Detector {
   // server → client endpoint → the last connection on that 4-tuple (the endpoint texts are shared
   // by the flows of one host, so these lookups hash no new string per connection)
-  const last = new Map<string, Map<string, Conn>>();
+  // (keyed server → client address → client port: numeric keys for the big inner maps)
+  const last = new Map<string, Map<string, Map<number, number>>>();
+  // ...as a slot in these columns (id and end of that connection): no object per connection.
+  let lastId = new Float64Array(1024);
+  let lastEnd = new Float64Array(1024);
+  let slots = 0;
   const clients = new Map<string, ClientState>();
+  const budget = new Budget('port-reuse');
+  let tuplesFull = false;
 
   return {
     kinds: ['port-reuse'],
     onFlowEnd(f: Flow) {
       if (f.clientBy === 'port') return;
       let st = clients.get(f.clientAddr);
+      if (!st && !budget.take()) return; // memory bound: client addresses tracked at most
       if (!st) clients.set(f.clientAddr, (st = { conns: new ConnLog(), reuses: [], count: 0, failed: 0, challenged: 0, minGap: Infinity, servers: new Set() }));
-      const c: Conn = {
-        id: f.id, port: f.clientPort, server: f.server, start: f.start, end: f.end,
-        clientClosedFirst: f.firstFinBy === 'client' && f.firstRstBy === '',
-      };
-      if (st.conns.length < CAP) st.conns.push(c);
+      if (st.conns.length < CAP) st.conns.push(f.id, f.clientPort, f.server, f.start, f.end, f.firstFinBy === 'client' && f.firstRstBy === '');
       let toServer = last.get(f.server);
       if (!toServer) last.set(f.server, (toServer = new Map()));
-      const prev = toServer.get(f.client);
-      toServer.set(f.client, c);
-      if (!prev || f.clientBy !== 'syn') return;
-      const gap = f.start - prev.end;
+      let fromClient = toServer.get(f.clientAddr);
+      if (!fromClient) toServer.set(f.clientAddr, (fromClient = new Map()));
+      let slot = fromClient.get(f.clientPort);
+      let prevId = -1, prevEnd = 0;
+      if (slot === undefined) {
+        if (slots >= MAX_TUPLES) { tuplesFull = true; return; } // memory bound: 4-tuples remembered at most
+        if (slots === lastId.length) {
+          const id2 = new Float64Array(slots * 2); id2.set(lastId); lastId = id2;
+          const end2 = new Float64Array(slots * 2); end2.set(lastEnd); lastEnd = end2;
+        }
+        slot = slots++;
+        fromClient.set(f.clientPort, slot);
+      } else {
+        prevId = lastId[slot]!;
+        prevEnd = lastEnd[slot]!;
+      }
+      lastId[slot] = f.id;
+      lastEnd[slot] = f.end;
+      if (prevId < 0 || f.clientBy !== 'syn') return;
+      const gap = f.start - prevEnd;
       if (gap < 0 || gap > TWO_MSL_S) return;
       const s = f.dirs[1];
       const syn = f.events.find((e) => e.type === 'syn' && e.dir === 0);
@@ -165,13 +214,15 @@ export function portReuse(): Detector {
       if (gap < st.minGap) st.minGap = gap;
       st.servers.add(f.server);
       // keep the flow model small: only what the report needs
-      if (st.reuses.length < KEEP_REUSES) st.reuses.push({ prevId: prev.id, id: f.id, start: f.start, gap, answer, evidence: ev ?? [] });
+      if (st.reuses.length < KEEP_REUSES) st.reuses.push({ prevId, id: f.id, start: f.start, gap, answer, evidence: ev ?? [] });
     },
     finish(ctx: DetectorContext) {
       for (const [addr, st] of clients) {
         if (!st.count) continue;
         report(ctx, addr, st);
       }
+      budget.finish(ctx);
+      if (tuplesFull) ctx.warn?.(`port-reuse: more than ${MAX_TUPLES} 4-tuples; connections on new ones were not examined (memory bound against floods)`);
     },
   };
 }
@@ -180,29 +231,27 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
   const reuses = st.reuses;
   const servers = [...st.servers];
   const server = servers.length === 1 ? servers[0]! : '*';
-  const all = st.conns.toArray();
-  const toServer = server === '*' ? all : all.filter((c) => c.server === server);
-  const ports = new Set(toServer.map((c) => c.port));
-  let pmin = 65535, pmax = 0;
-  for (const p of ports) { if (p < pmin) pmin = p; if (p > pmax) pmax = p; }
-  const peak = peakBusy(toServer);
+  const si = st.conns.serverId(server);
+  const ports = st.conns.ports(si);
+  const pmin = ports.min, pmax = ports.max;
+  const peak = st.conns.peakBusy(si);
   const failed = st.failed;
   const challenged = st.challenged;
   const minGap = st.minGap;
   // Exhaustion needs a range in use, not a client bound to one fixed port.
-  const exhausted = ports.size >= 2 && toServer.length >= 10 && peak >= ports.size && toServer.length >= 2 * ports.size;
+  const exhausted = ports.count >= 2 && ports.conns >= 10 && peak >= ports.count && ports.conns >= 2 * ports.count;
   const span = pmax - pmin + 1;
   let summary = `${addr} reused ${plural(st.count, '4-tuple')} toward ${server === '*' ? servers.length + ' servers' : server} within 2 MSL (as soon as ${fmtS(minGap)} after the previous close)`;
-  summary += `; ${toServer.length} connections over only ${plural(ports.size, 'port')} (${pmin}-${pmax})`;
+  summary += `; ${ports.conns} connections over only ${plural(ports.count, 'port')} (${pmin}-${pmax})`;
   if (exhausted) summary += `, all of them busy (open or TIME_WAIT) at the peak: new connects fail with 99 Cannot assign requested address`;
-  else if (ports.size === 1) summary += ' (the client binds a fixed source port)';
+  else if (ports.count === 1) summary += ' (the client binds a fixed source port)';
   else summary += `, peak ${peak} busy`;
   if (challenged) summary += `; ${challenged} SYN${challenged === 1 ? '' : 's'} hit the server's TIME_WAIT and got a challenge ACK`;
   const evidence: Evidence[] = [];
   for (const r of reuses.slice(0, 4)) evidence.push(...r.evidence);
   const k = NETWORK['port-reuse'];
   let advice = k.advice;
-  if (span <= 5000 && ports.size >= 2) advice = `${addr} appears to use an ephemeral range of about ${span} ports (${pmin}-${pmax}; \`net.ipv4.ip_local_port_range\`). ` + advice;
+  if (span <= 5000 && ports.count >= 2) advice = `${addr} appears to use an ephemeral range of about ${span} ports (${pmin}-${pmax}; \`net.ipv4.ip_local_port_range\`). ` + advice;
   ctx.report({
     kind: 'port-reuse',
     severity: failed || exhausted ? 'error' : 'warning',
@@ -211,7 +260,7 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
     time: reuses[0]!.start,
     params: {
       client: addr, count: st.count, reuses: st.count, failures: failed, challenge_acks: challenged,
-      connections: toServer.length, ports: ports.size, port_min: pmin, port_max: pmax, peak_busy: peak,
+      connections: ports.conns, ports: ports.count, port_min: pmin, port_max: pmax, peak_busy: peak,
       min_reuse_gap_s: round(minGap, 3), exhausted,
     },
     evidence: capEvidence(tidyEvidence(evidence), 12),
@@ -221,17 +270,4 @@ function report(ctx: DetectorContext, addr: string, st: ClientState): void {
     aggregate: true,
     flows: [...new Set(reuses.flatMap((r) => [r.prevId, r.id]))].slice(0, 200),
   });
-}
-
-/** Most client ports busy at once: open, or in TIME_WAIT on the client after it closed first. */
-function peakBusy(conns: Conn[]): number {
-  const pts: Array<[number, number]> = [];
-  for (const c of conns) {
-    pts.push([c.start, 1]);
-    pts.push([c.end + (c.clientClosedFirst ? LINUX_TIME_WAIT_S : 0), -1]);
-  }
-  pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let cur = 0, best = 0;
-  for (const [, d] of pts) { cur += d; if (cur > best) best = cur; }
-  return best;
 }

@@ -27,6 +27,8 @@ import { explainedFlows } from './common/run-state.js';
 import { RESET_BEFORE_RESPONSE } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { requestCapAdvice } from '../knowledge/advice.js';
+import { minOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 interface Capped {
   flow: number;
@@ -46,17 +48,19 @@ interface ServerState {
 
 export function createRequestCapClose(): Detector {
   const servers = new PerServer<ServerState>(() => ({ capped: [], clients: new Set() }));
+  const budget = new Budget('request-cap-close');
   return {
     kinds: ['request-cap-close'],
     onFlowEnd(flow: Flow) {
       const c = cappedOf(flow);
-      if (!c) return;
+      if (!c || !budget.take()) return;
       const s = servers.get(flow.server);
       s.serverHeader ??= serverHeaderOf(flow);
       s.clients.add(flow.clientAddr);
       s.capped.push(c);
     },
     finish(ctx: DetectorContext) {
+      budget.finish(ctx);
       const explained = explainedFlows(ctx);
       for (const [server, s] of servers.entries()) {
         const m = mode(s.capped.map((c) => c.n));
@@ -77,7 +81,7 @@ export function createRequestCapClose(): Detector {
           severity: raced > 0 ? 'error' : allAnnounced ? 'info' : 'warning',
           summary,
           flow: { client: clientLabel(s.clients), server },
-          time: Math.min(...members.map((c) => c.time)),
+          time: minOf(members, (c) => c.time),
           params: {
             max_requests_per_connection: m.value,
             raced,

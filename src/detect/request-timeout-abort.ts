@@ -21,6 +21,8 @@ import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { CLOSED_BEFORE_RESPONSE, TIMEOUT } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { requestTimeoutAdvice } from '../knowledge/advice.js';
+import { minOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 interface State {
   findings: Finding[];
@@ -31,11 +33,12 @@ interface State {
 export function createRequestTimeoutAbort(): Detector {
   // Keyed by "server|closer": a client timeout and a server timeout are different settings.
   const groups = new PerServer<State>(() => ({ findings: [], clients: new Set() }));
+  const budget = new Budget('request-timeout-abort');
   return {
     kinds: ['request-timeout-abort'],
     onFlowEnd(flow: Flow, ctx: DetectorContext) {
       const st = closeStory(flow);
-      if (st.class !== 'request-timeout-abort' || !st.close || !st.unanswered) return;
+      if (st.class !== 'request-timeout-abort' || !st.close || !st.unanswered || !budget.take()) return;
       const closer = st.closer as 'client' | 'server';
       const g = groups.get(`${flow.server}|${closer}`);
       g.serverHeader ??= serverHeaderOf(flow);
@@ -67,12 +70,13 @@ export function createRequestTimeoutAbort(): Detector {
       ctx.report(f);
     },
     finish(ctx: DetectorContext) {
+      budget.finish(ctx);
       for (const [key, g] of groups.entries()) {
         const [server, closer] = key.split('|') as [string, 'client' | 'server'];
         const waits = g.findings.map((f) => f.params['wait_s'] as number);
         const cl = clusterValues(waits);
         const agreed = cl && cl.count >= 2 ? cl : null;
-        const timeout = agreed ? agreed.value : Math.min(...waits);
+        const timeout = agreed ? agreed.value : minOf(waits);
         const valueText = fmtConfigS(timeout);
         const guesses = closer === 'server' ? guessSoftware('requestTimeout', timeout, valueText, g.serverHeader) : [];
         let advice = requestTimeoutAdvice(timeout, closer, guesses.map((x) => x.software));
@@ -91,7 +95,7 @@ export function createRequestTimeoutAbort(): Detector {
           severity: 'error',
           summary: `Requests to ${server} are aborted by the ${closer} after ${valueText} without a response (${plural(agreed.count, 'request')}, waits ${fmtS(agreed.min)}–${fmtS(agreed.max)}, spread ±${fmtMs(agreed.spread)})`,
           flow: { client: clientLabel(g.clients), server },
-          time: Math.min(...members.map((f) => f.time)),
+          time: minOf(members, (f) => f.time),
           params: { timeout_s: timeout, closer, failures: agreed.count, count: agreed.count },
           evidence: tidyEvidence(members.slice(0, 4).flatMap((f) => f.evidence.slice(0, 2))),
           symptoms: members[0]!.symptoms,

@@ -20,9 +20,11 @@ import { fmtS, round3 } from './common/format.js';
 import { protocolMismatch } from './common/mismatch.js';
 import { explainedFlows } from './common/run-state.js';
 import { CLOSED_BEFORE_RESPONSE, RESET_BEFORE_RESPONSE } from './common/symptoms.js';
+import { Budget } from './common/budget.js';
 
 export function createResetBeforeResponse(): Detector {
   const deferred: Finding[] = [];
+  const budget = new Budget('reset-before-response');
   return {
     kinds: ['reset-before-response'],
     onFlowEnd(flow: Flow, ctx: DetectorContext) {
@@ -60,10 +62,11 @@ export function createResetBeforeResponse(): Detector {
           : 'Look at the server side at that moment (crash, worker kill, restart, request rejected): the server received the request and dropped the connection without answering. Retry idempotent requests; for deploys, drain connections before stopping the listener.',
         confidence: race ? st.crossing?.confidence ?? 0.6 : 0.75,
       };
-      if (race) deferred.push(f);
+      if (race) { if (budget.take()) deferred.push(f); }
       else ctx.report(f);
     },
     finish(ctx: DetectorContext) {
+      budget.finish(ctx);
       const explained = explainedFlows(ctx);
       for (const f of deferred) if (!explained.has(f.flow.id!)) ctx.report(f);
     },

@@ -13,6 +13,7 @@ import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { blackholeOf } from './common/net-mtu.js';
 import { capEvidence, evOf, flowRef, fmtList, fmtS, intervals, round, senderOf, sideName, tidyEvidence } from './common/net-util.js';
+import { maxOf } from './common/extremes.js';
 
 export const MIN_RETRANSMISSIONS = 3;
 export const MIN_RATIO = 0.1;
@@ -23,12 +24,16 @@ export const END_GRACE_S = 5;
 
 export function retransmissionLoss(): Detector {
   const icmp = new Set<number>();
+  let icmpDone = -1;
   return {
     kinds: ['retransmission-loss'],
     onIcmpError(ev) {
       if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
+      // The previous connection's ICMP mark is no longer needed (bounded memory; this one's is read below).
+      if (icmpDone >= 0) icmp.delete(icmpDone);
+      icmpDone = f.id;
       const [c, s] = f.dirs;
       const retrans = c.retransmissions + s.retransmissions;
       // Packets captured twice count as retransmissions in Wireshark, but nothing was lost.
@@ -49,7 +54,7 @@ export function retransmissionLoss(): Detector {
       // The loss must be what the connection died of: it ended while (or soon after) retransmitting,
       // not after recovering and sitting idle for a minute.
       const lastRetrans = rEvents[rEvents.length - 1]!;
-      const maxGap = Math.max(...intervals(rEvents.map((e) => e.time)), 0);
+      const maxGap = Math.max(maxOf(intervals(rEvents.map((e) => e.time))), 0);
       if (f.end - lastRetrans.time > Math.max(END_GRACE_S, 4 * maxGap)) return;
       // RTO backoff: the data segment sent most often (the last such one on ties).
       let backRun: FlowEvent[] = [];

@@ -16,6 +16,8 @@ import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evOf, eventsOf, fmtList, fmtS, intervals, plural, round, tidyEvidence, timeWindows } from './common/net-util.js';
+import { maxOf } from './common/extremes.js';
+import { Budget } from './common/budget.js';
 
 const WINDOW_GAP_S = 10;
 const OK_CAP = 100_000;
@@ -38,6 +40,8 @@ interface Attempt {
 export function synUnanswered(): Detector {
   const icmpFlows = new Set<number>();
   const servers = new Map<string, { attempts: Attempt[]; ok: number[] }>();
+  const budget = new Budget('syn-unanswered');
+  let okTotal = 0;
   const state = (s: string) => {
     let st = servers.get(s);
     if (!st) servers.set(s, (st = { attempts: [], ok: [] }));
@@ -50,11 +54,11 @@ export function synUnanswered(): Detector {
     },
     onFlowEnd(f: Flow) {
       const a = attemptOf(f, icmpFlows.has(f.id));
-      if (a) state(f.server).attempts.push(a);
-      if (f.synAckTime >= 0 && (!a || !a.answered)) {
-        // handshakes that completed at once (server up and answering) — times only
-        const st = state(f.server);
-        if (st.ok.length < OK_CAP) st.ok.push(f.synAckTime);
+      if (a && budget.take()) state(f.server).attempts.push(a);
+      if (f.synAckTime >= 0 && (!a || !a.answered) && okTotal < OK_CAP) {
+        // handshakes that completed at once (server up and answering) — times only (bounded over all servers)
+        okTotal++;
+        state(f.server).ok.push(f.synAckTime);
       }
       icmpFlows.delete(f.id);
     },
@@ -64,12 +68,13 @@ export function synUnanswered(): Detector {
         st.attempts.sort((x, y) => x.first - y.first);
         for (const w of timeWindows(st.attempts, (x) => x.first, WINDOW_GAP_S)) report(ctx, server, w, st.ok);
       }
+      budget.finish(ctx);
     },
   };
 }
 
 function attemptOf(f: Flow, icmp: boolean): Attempt | null {
-  if (f.clientBy !== 'syn') return null;
+  if (f.clientBy !== 'syn' || f.dirs[0].syn < 2) return null; // (one SYN: nothing retried, no event list walk)
   // The same SYN captured twice within DUP_S (several capture points, VLAN copies) is not a retry.
   const syns = eventsOf(f, 'syn', 0).filter((e, i, all) => i === 0 || e.time - all[i - 1]!.time >= DUP_S);
   if (syns.length < 2) return null;
@@ -96,13 +101,13 @@ function report(ctx: DetectorContext, server: string, w: Attempt[], okTimes: num
   const lost = w.filter((a) => !a.answered);
   const late = w.filter((a) => a.answered);
   const first = w[0]!, last = w[w.length - 1]!;
-  const end = Math.max(...w.map((a) => a.first + a.gaveUp));
+  const end = maxOf(w, (a) => a.first + a.gaveUp);
   // Handshakes completed promptly from 1 s before the first dropped SYN to the end of the window.
   const others = okTimes.filter((t) => t >= first.first - 1 && t <= end).length;
   const main = lost[0] ?? late[0]!;
   const parts: string[] = [];
-  if (lost.length) parts.push(`${plural(lost.length, 'connection')} from ${clientsOf(lost)} to ${server} got no SYN-ACK (${plural(main.syns, 'SYN')}, retried after ${fmtList(main.backoff)}; last SYN ${fmtS(Math.max(...lost.map((a) => a.waited)))} after the first)`);
-  if (late.length) parts.push(`${plural(late.length, 'connection')} ${lost.length ? 'more ' : `to ${server} `}connected only after ${fmtS(Math.max(...late.map((a) => a.waited)))} of dropped SYNs`);
+  if (lost.length) parts.push(`${plural(lost.length, 'connection')} from ${clientsOf(lost)} to ${server} got no SYN-ACK (${plural(main.syns, 'SYN')}, retried after ${fmtList(main.backoff)}; last SYN ${fmtS(maxOf(lost, (a) => a.waited))} after the first)`);
+  if (late.length) parts.push(`${plural(late.length, 'connection')} ${lost.length ? 'more ' : `to ${server} `}connected only after ${fmtS(maxOf(late, (a) => a.waited))} of dropped SYNs`);
   let summary = parts.join('; ');
   if (others) summary += `; ${plural(others, 'other handshake')} with ${server} completed meanwhile: the server was up, its listen queue (accept queue / SYN backlog) was full`;
   const evidence: Evidence[] = [...main.evidence];
@@ -119,7 +124,7 @@ function report(ctx: DetectorContext, server: string, w: Attempt[], okTimes: num
     params: {
       count: w.length, failures: lost.length, unanswered: lost.length, delayed: late.length,
       syns: main.syns, syn_retransmissions: main.syns - 1, backoff_s: main.backoff,
-      waited_s: round(Math.max(...w.map((a) => (a.answered ? a.waited : a.gaveUp))), 3),
+      waited_s: round(maxOf(w, (a) => (a.answered ? a.waited : a.gaveUp)), 3),
       window_s: round(last.first - first.first, 3), other_handshakes: others,
     },
     evidence: capEvidence(tidyEvidence(evidence), 12),

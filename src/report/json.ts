@@ -39,9 +39,12 @@ export function writeJson(r: AnalysisResult, out: (piece: string) => void): void
   const flows = r.flows;
   for (let i = 0; i < flows.length; i += FLOWS_PER_PIECE) {
     const end = Math.min(flows.length, i + FLOWS_PER_PIECE);
-    // A batch as a top-level array ("[\n  {...},\n  {...}\n]"), two spaces deeper, without its brackets.
-    const batch = JSON.stringify(flows.slice(i, end), null, 2).replace(/\n/g, '\n  ');
-    out(batch.slice(2, batch.length - 4) + (end < flows.length ? ',\n' : '\n  ]'));
+    // The batch nested as deep as in the result object ({ "flows": [...] }: the same indentation),
+    // without the wrapper's first line ("{\n  \"flows\": [\n") and last two ("\n  ]\n}").
+    const batch = JSON.stringify({ flows: flows.slice(i, end) }, null, 2);
+    out(batch.slice(FLOWS_WRAP_HEAD, batch.length - 6) + (end < flows.length ? ',\n' : ''));
   }
-  out(text.slice(at + marker.length + 2));
+  out('\n  ]' + text.slice(at + marker.length + 2));
 }
+
+const FLOWS_WRAP_HEAD = '{\n  "flows": [\n'.length;

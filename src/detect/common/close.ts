@@ -5,7 +5,7 @@
  * probes), how many requests it carried, and how a request sent around the close
  * relates to it on the wire (timing.ts).
  *
- * `closeStory(flow)` classifies the close once (memoized per Flow) so that each
+ * `closeStory(flow)` classifies the close once (memoized for the flow being finalized) so that each
  * per-connection failure gets exactly one reset-cause kind:
  *
  *   idle-close-race        a reused keep-alive connection: the closer's idle close and a
@@ -97,14 +97,21 @@ export function foreignRst(flow: Flow, ev: FlowEvent): boolean {
   return ev.ttl < d.ttlMin || ev.ttl > d.ttlMax;
 }
 
-const cache = new WeakMap<Flow, CloseStory>();
+// Detectors ask for the story of the connection being finalized, one connection at a time
+// (each detector's onFlowEnd in turn): remembering the last one is enough, and unlike a
+// WeakMap keyed by every Flow it costs the garbage collector nothing. (Asking again for an
+// older flow builds the same story again.)
+// (The id is compared too: the connection table reuses the Flow objects nobody kept.)
+let lastFlow: Flow | null = null;
+let lastId = -1;
+let lastStory: CloseStory | null = null;
 
 export function closeStory(flow: Flow): CloseStory {
-  let s = cache.get(flow);
-  if (!s) {
-    s = build(flow);
-    cache.set(flow, s);
-  }
+  if (flow === lastFlow && flow.id === lastId) return lastStory!;
+  const s = build(flow);
+  lastFlow = flow;
+  lastId = flow.id;
+  lastStory = s;
   return s;
 }
 
@@ -156,7 +163,11 @@ function build(flow: Flow): CloseStory {
     unanswered: null, crossing: null, reuseGapS: -1, announcedClose: false, rstAfter: null, waitS: -1, class: '',
     serverSideRace: false, injected: false,
   };
-  const close = events.find((e) => (e.type === 'fin' || e.type === 'rst') && !e.retransmission) ?? null;
+  let close: FlowEvent | null = null;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if ((e.type === 'fin' || e.type === 'rst') && !e.retransmission) { close = e; break; }
+  }
   if (!close) return story;
   story.close = close;
   story.closer = close.dir === 1 ? 'server' : 'client';
@@ -174,11 +185,13 @@ function build(flow: Flow): CloseStory {
   story.lastBeforeClose = lastBefore.any;
 
   // The first request without a final response before the close (a late answer does not count).
-  const before = (e: FlowEvent | null) => e !== null && e.packet < close.packet;
   // Answered = the final response started AND ended before the close (a truncated one is in flight).
-  const answered = (x: Exchange) => before(x.resp) && x.resp!.http?.complete !== false && (x.resp!.http?.endPacket ?? 0) <= close.packet;
-  const un = exchanges.find((x) => !answered(x)) ?? null;
-  const respStarted = un !== null && before(un.firstResp);
+  let un: Exchange | null = null;
+  for (let i = 0; i < exchanges.length; i++) {
+    const x = exchanges[i]!;
+    if (!answeredBefore(x, close.packet)) { un = x; break; }
+  }
+  const respStarted = un !== null && un.firstResp !== null && un.firstResp.packet < close.packet;
   story.unanswered = un;
   if (un) {
     const prev = exchanges[un.index - 1];
@@ -186,7 +199,11 @@ function build(flow: Flow): CloseStory {
     const prevEnd = prev ? Math.max(prev.req.http?.endTime ?? prev.req.time, prev.resp ? prev.resp.http?.endTime ?? prev.resp.time : 0) : -1;
     story.reuseGapS = prev && prevEnd > 0 ? un.req.time - prevEnd : -1;
   }
-  story.rstAfter = events.find((e) => e.type === 'rst' && e.packet >= (un ? un.req.packet : close.packet) && (un ? e.dir === 1 : true)) ?? null;
+  const rstFrom = un ? un.req.packet : close.packet;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type === 'rst' && e.packet >= rstFrom && (un ? e.dir === 1 : true)) { story.rstAfter = e; break; }
+  }
 
   const requestBeforeClose = un !== null && un.req.packet < close.packet;
   // Idle on the closer's clock, ignoring the unanswered request when it arrived after the close.
@@ -238,9 +255,13 @@ function build(flow: Flow): CloseStory {
   // Retransmissions or a zero window before the close: the connection was stalled, not idle
   // (a sender giving up after its retransmission timeout is retransmission-loss / zero-window).
   const quietFrom = lastBefore.any?.packet ?? 0;
-  if (events.some((e) => (e.type === 'retransmission' || e.type === 'zero-window' || e.type === 'lost-segment') && e.packet >= quietFrom && e.packet <= close.packet)) return story;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if ((e.type === 'retransmission' || e.type === 'zero-window' || e.type === 'lost-segment') && e.packet >= quietFrom && e.packet <= close.packet) return story;
+  }
   story.idleS = idleAtCloser(flow, closerDir, close.time, closerLast, peerLast);
-  const lastResp = [...exchanges].reverse().find((x) => x.resp)?.resp;
+  let lastResp: FlowEvent | null | undefined;
+  for (let i = exchanges.length - 1; i >= 0 && !lastResp; i--) lastResp = exchanges[i]!.resp;
   if (story.closer === 'server') {
     if (story.idleS >= IDLE_MIN_S && !(lastResp?.http?.connectionClose)) {
       story.class = story.how === 'rst' ? 'abortive-idle-close' : 'idle-close';
@@ -252,6 +273,12 @@ function build(flow: Flow): CloseStory {
   }
   void peerDir;
   return story;
+}
+
+/** The final response started and ended before packet `closePacket` (a truncated one is in flight). */
+function answeredBefore(x: Exchange, closePacket: number): boolean {
+  const r = x.resp;
+  return r !== null && r.packet < closePacket && r.http?.complete !== false && (r.http?.endPacket ?? 0) <= closePacket;
 }
 
 /** When the request's last byte was seen (its start when that came after the close or is unknown). */
@@ -278,24 +305,17 @@ interface LastBefore {
 
 /** Last payload time per direction before the close, from DirStats and HTTP message ends. */
 function lastPayloadBefore(flow: Flow, exchanges: Exchange[], close: FlowEvent): LastBefore {
-  // (no closure or object per packet seen: this runs for every connection)
-  let client = -1;
-  let server = -1;
-  let anyTime = 0;
-  let anyPacket = -1;
-  const limit = close.packet;
-  const see = (dir: number, time: number, packet: number): void => {
-    if (packet <= 0 || packet > limit) return;
-    if (dir === 0) client = Math.max(client, time);
-    else server = Math.max(server, time);
-    if (anyPacket < 0 || time > anyTime) { anyTime = time; anyPacket = packet; }
-  };
+  // (no closure or object per payload seen: this runs for every connection; the running
+  // maxima live in a module-level scratch record, not in a closure's context)
+  const m = scratch;
+  m.client = -1; m.server = -1; m.anyTime = 0; m.anyPacket = -1; m.limit = close.packet;
   for (let d = 0; d < 2; d++) {
     const ds = flow.dirs[d]!;
     if (ds.lastPayloadPacket > 0 && ds.lastPayloadPacket < close.packet) see(d, ds.lastPayloadTime, ds.lastPayloadPacket);
     else if (ds.lastPayloadPacket === close.packet) see(d, ds.lastPayloadTime, ds.lastPayloadPacket);
   }
-  for (const x of exchanges) {
+  for (let i = 0; i < exchanges.length; i++) {
+    const x = exchanges[i]!;
     see(0, x.req.time, x.req.packet);
     if (x.req.http) see(0, x.req.http.endTime, x.req.http.endPacket);
     const r1 = x.firstResp;
@@ -309,8 +329,22 @@ function lastPayloadBefore(flow: Flow, exchanges: Exchange[], close: FlowEvent):
       if (r2.http) see(1, r2.http.endTime, r2.http.endPacket);
     }
   }
-  for (const e of flow.events) if (e.type === 'data') see(e.dir, e.time, e.packet);
-  return { client, server, any: anyPacket < 0 ? null : { time: anyTime, packet: anyPacket } };
+  const evs = flow.events;
+  for (let i = 0; i < evs.length; i++) {
+    const e = evs[i]!;
+    if (e.type === 'data') see(e.dir, e.time, e.packet);
+  }
+  return { client: m.client, server: m.server, any: m.anyPacket < 0 ? null : { time: m.anyTime, packet: m.anyPacket } };
+}
+
+const scratch = { client: -1.5, server: -1.5, anyTime: 0.5, anyPacket: -1, limit: 0 };
+
+function see(dir: number, time: number, packet: number): void {
+  const m = scratch;
+  if (packet <= 0 || packet > m.limit) return;
+  if (dir === 0) m.client = Math.max(m.client, time);
+  else m.server = Math.max(m.server, time);
+  if (m.anyPacket < 0 || time > m.anyTime) { m.anyTime = time; m.anyPacket = packet; }
 }
 
 /** The client's last payload before request `index` (its previous requests' ends). */

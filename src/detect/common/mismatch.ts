@@ -30,6 +30,8 @@ export function protocolMismatch(flow: Flow): Mismatch | null {
   const ck = flow.dirs[0].firstPayloadKind;
   const sk = flow.dirs[1].firstPayloadKind;
   if (ck !== 'h2-preface' && ck !== 'tls-client-hello' && ck !== 'http-request') return null;
+  // An HTTP/1 request is a mismatch only when answered by TLS, SSH or other bytes (the common healthy case exits here).
+  if (ck === 'http-request' && sk !== 'tls' && sk !== 'ssh' && sk !== 'other') return null;
   const st = closeStory(flow);
   const first = (dir: 0 | 1) =>
     st.events.find((e) => e.dir === dir && (e.type === 'data' || (dir === 0 ? e.type === 'request' : e.type === 'response')));

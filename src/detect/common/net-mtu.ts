@@ -16,6 +16,7 @@
  * the other side). RFC 4821 (PLPMTUD, Linux `tcp_mtu_probing`) is how a sender escapes it.
  */
 import type { Flow, FlowEvent } from '../../conn/flow.js';
+import { maxOf } from './extremes.js';
 
 export interface Blackhole {
   dir: 0 | 1;
@@ -48,7 +49,7 @@ export function blackholeOf(f: Flow, icmpTooBig: ReadonlySet<number>): Blackhole
       e.len >= 0.8 * d.maxSegment && e.len >= minLen);
     if (big.length < 2) continue;
     // the same full-size data sent again and again (RTO backoff), not one lost segment
-    const largest = Math.max(...big.map((e) => e.len));
+    const largest = maxOf(big, (e) => e.len);
     const cand: Blackhole = {
       dir, bigRetrans: big, largestRetransmitted: largest, largestAcked: acked, peerMss,
       offload: d.captureDirection === 2 || d.segmentsAboveMss > 0,

@@ -14,6 +14,7 @@ import { page } from './template.js';
 import { verdictSection } from './verdict.js';
 import { findingsIndex, findingsSection } from './findings.js';
 import { captureSection, connectionsSection } from './meta.js';
+import { minOf } from '../../detect/common/extremes.js';
 
 export interface HtmlReportOptions {
   /** Connections drawn at most (default 200). */
@@ -61,7 +62,7 @@ export function renderHtmlReport(r: AnalysisResult, o: HtmlReportOptions = {}): 
   }
   let t0 = Infinity;
   for (const c of r.captures) if (c.packets) t0 = Math.min(t0, c.first);
-  if (!Number.isFinite(t0)) t0 = Math.min(...r.flows.map((f) => f.start), Date.now() / 1000);
+  if (!Number.isFinite(t0)) t0 = Math.min(minOf(r.flows, (f) => f.start), Date.now() / 1000);
 
   const files = r.captures.map((c) => c.path).join(', ');
   const body = html`<header class="top">
