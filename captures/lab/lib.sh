@@ -99,7 +99,7 @@ lab_setup() {
   for pair in $NS_C:c-p $NS_P:p-c $NS_P:p-r $NS_R:r-p $NS_R:r-s $NS_S:s-r; do
     nsx "${pair%%:*}" ip link set "${pair##*:}" up
     if [ "$offloads" = off ]; then
-      nsx "${pair%%:*}" ethtool -K "${pair##*:}" tso off gso off gro off >/dev/null 2>&1
+      nsx "${pair%%:*}" ethtool -K "${pair##*:}" tso off gso off gro off >/dev/null || die "ethtool could not turn offloads off on ${pair##*:}"
     fi
   done
   nsx $NS_C ip route add default via $P_IP_C

@@ -12,6 +12,12 @@
 set -u
 LAB=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "make-captures.sh: run as root (network namespaces, tcpdump, iptables)" >&2; exit 1; }
+missing=()
+for tool in ip ethtool tc iptables tcpdump tshark capinfos mergecap editcap nginx gunicorn gcc node /usr/bin/python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+# A missing ethtool would leave offloads on silently (64 KB frames): refuse instead.
+[ ${#missing[@]} = 0 ] || { echo "make-captures.sh: missing ${missing[*]} (apt-get install -y iproute2 ethtool iptables tcpdump tshark nginx gunicorn gcc)" >&2; exit 1; }
 
 # name -> scenario script [env...]
 SCENARIOS=(

@@ -18,6 +18,11 @@ TINY_MB=${BENCH_TINY_MB:-300}
 NS_C=pcr-bench-c NS_S=pcr-bench-s
 C_IP=10.77.0.1 S_IP=10.77.0.2
 RUN=$OUT/run
+for tool in ip ethtool tc tcpdump nginx wrk; do
+  # Without ethtool the offloads stay on and frames of up to 64 KB are captured: not a
+  # 1500-MTU wire, and a different benchmark. Refuse rather than measure the wrong thing.
+  command -v "$tool" >/dev/null 2>&1 || { echo "make-captures: $tool is missing (apt-get install -y iproute2 ethtool tcpdump nginx wrk)" >&2; exit 2; }
+done
 mkdir -p "$OUT" "$RUN"
 PIDS=()
 
@@ -49,8 +54,8 @@ setup() {
   ip link add b-c netns $NS_C type veth peer name b-s netns $NS_S
   ip -n $NS_C addr add $C_IP/24 dev b-c; ip -n $NS_S addr add $S_IP/24 dev b-s
   ip -n $NS_C link set b-c mtu 1500 up; ip -n $NS_S link set b-s mtu 1500 up
-  ip netns exec $NS_C ethtool -K b-c tso off gso off gro off >/dev/null 2>&1
-  ip netns exec $NS_S ethtool -K b-s tso off gso off gro off >/dev/null 2>&1
+  ip netns exec $NS_C ethtool -K b-c tso off gso off gro off >/dev/null || exit 1
+  ip netns exec $NS_S ethtool -K b-s tso off gso off gro off >/dev/null || exit 1
   # Many short connections: wide port range; the server (active closer) holds TIME_WAIT.
   ip netns exec $NS_C sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
   ip netns exec $NS_S sysctl -qw net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096
