@@ -217,7 +217,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       nextFlowId += table.flowsCreated;
       tcpPackets += table.tcpPackets;
     }
-    const warnings = [...info.warnings, ...decoder.drainWarnings().map((w) => `${name}: ${w}`)];
+    // Every warning names its file, like the error line ("cap.pcap: offset 910: ...").
+    const warnings = [...info.warnings, ...decoder.drainWarnings()].map((w) => `${name}: ${w}`);
     const unfinished = decoder.pendingDatagrams;
     if (unfinished > 0 && (!opts.join || fileIndex === inputs.length - 1)) {
       warnings.push(`${name}: ${unfinished} IP datagram${unfinished === 1 ? '' : 's'} never completed: fragments missing at the end of the capture, not reassembled`);

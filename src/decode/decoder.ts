@@ -75,6 +75,7 @@ export class Decoder {
     resetPacket(pkt, frame.buf);
     s.pkt = pkt;
     s.frameNo = frame.number;
+    s.frameOffset = frame.recordOffset;
     s.time = frame.time;
     s.seen = 0;
     s.ipCount = 0;

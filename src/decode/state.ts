@@ -34,6 +34,8 @@ const WARN_QUEUE_CAP = 100;
 export class DecodeState {
   pkt!: Packet;
   frameNo = 0;
+  /** Byte offset of the current frame's record in the file, for warnings. */
+  frameOffset = 0;
   time = 0;
   /** SEEN_* bits of the current frame. */
   seen = 0;
@@ -62,7 +64,7 @@ export class DecodeState {
     this.warn(kind, detail);
   }
 
-  /** Queue "frame N: detail", at most WARN_PER_KIND per kind and WARN_QUEUE_CAP undrained. */
+  /** Queue "frame N (offset O): detail", at most WARN_PER_KIND per kind and WARN_QUEUE_CAP undrained. */
   warn(kind: string, detail?: string): void {
     const n = (this.warnKinds.get(kind) ?? 0) + 1;
     this.warnKinds.set(kind, n);
@@ -71,11 +73,16 @@ export class DecodeState {
       return;
     }
     if (n === WARN_PER_KIND + 1) {
-      this.warnings.push(`frame ${this.frameNo}: further "${kind}" warnings suppressed`);
+      this.warnings.push(`${this.where()}: further "${kind}" warnings suppressed`);
       this.stats.warningsDropped++;
       return;
     }
-    this.warnings.push(`frame ${this.frameNo}: ${detail ?? kind}`);
+    this.warnings.push(`${this.where()}: ${detail ?? kind}`);
+  }
+
+  /** "frame 2 (offset 1234)": Wireshark's frame number and the record's byte offset in the file. */
+  private where(): string {
+    return `frame ${this.frameNo} (offset ${this.frameOffset})`;
   }
 
   drainWarnings(): string[] {

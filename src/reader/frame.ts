@@ -27,6 +27,8 @@ export interface Frame {
   direction: number;
   buf: Buffer;
   off: number;
+  /** Byte offset of the record (pcap) or block (pcapng) in the (decompressed) stream, for messages. */
+  recordOffset: number;
 }
 
 export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';

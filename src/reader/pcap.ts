@@ -163,6 +163,7 @@ export class PcapParser implements RecordParser {
       f.capLen = capLen;
       f.wireLen = wireLen;
       f.off = p + hl;
+      f.recordOffset = win.offset(p);
       if (n === 1) st.first = time;
       last = time;
       sink(f);

@@ -231,7 +231,7 @@ export class PcapngParser implements RecordParser {
     }
     const f = st.frame;
     setFrameTime(f, hi, lo, ifc.unit, ifc.offset);
-    this.emit(f, ifid, ifc, capLen, wireLen, dataOff, dir);
+    this.emit(f, ifid, ifc, capLen, wireLen, dataOff, dir, p);
   }
 
   private simplePacket(buf: Buffer, p: number, len: number, le: boolean): void {
@@ -249,10 +249,11 @@ export class PcapngParser implements RecordParser {
     let capLen = Math.min(wireLen, len - 16);
     if (ifc.snaplen > 0 && ifc.snaplen < capLen) capLen = ifc.snaplen;
     // No timestamp in an SPB: the frame keeps the previous record's time (0 when none).
-    this.emit(st.frame, 0, ifc, capLen, wireLen, p + 12, 0);
+    this.emit(st.frame, 0, ifc, capLen, wireLen, p + 12, 0, p);
   }
 
-  private emit(f: Frame, ifid: number, ifc: Iface, capLen: number, wireLen: number, off: number, dir: number): void {
+  /** Delivers one packet; `block` is where its block starts in the window (for messages). */
+  private emit(f: Frame, ifid: number, ifc: Iface, capLen: number, wireLen: number, off: number, dir: number, block: number): void {
     const st = this.st;
     if (st.packets >= st.maxPackets) {
       st.stopped = true; // maxPackets 0
@@ -266,6 +267,7 @@ export class PcapngParser implements RecordParser {
     f.interfaceId = ifid;
     f.direction = dir;
     f.off = off;
+    f.recordOffset = this.win.offset(block);
     if (n === 1) st.first = f.time;
     st.last = f.time;
     st.sink(f);

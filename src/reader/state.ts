@@ -20,6 +20,7 @@ export class ReadState {
     direction: 0,
     buf: Buffer.alloc(0),
     off: 0,
+    recordOffset: 0,
   };
   packets = 0;
   first = 0;

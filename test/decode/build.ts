@@ -154,6 +154,7 @@ export interface FrameOpts {
   wireLen?: number;
   capLen?: number;
   number?: number;
+  recordOffset?: number;
   time?: number;
   direction?: number;
   /** Place the bytes at this offset inside a larger buffer (checks that decoders honour frame.off). */
@@ -178,5 +179,6 @@ export function frame(linkType: number, bytes: Buffer, o: FrameOpts = {}): Frame
     direction: o.direction ?? 0,
     buf,
     off,
+    recordOffset: o.recordOffset ?? 0,
   };
 }

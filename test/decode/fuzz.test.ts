@@ -105,7 +105,7 @@ describe('robustness', () => {
     for (let i = 0; i < 500; i++) dec.decode(frame(1, eth(0x0800, ipv4({ ihl: 2 }, Buffer.alloc(20))), { number: i + 1 }), pkt);
     const w = dec.drainWarnings();
     expect(w.length).toBe(11);
-    expect(w[10]).toBe('frame 11: further "IPv4 header length < 20" warnings suppressed');
+    expect(w[10]).toBe('frame 11 (offset 0): further "IPv4 header length < 20" warnings suppressed');
     expect(dec.stats.warningsDropped).toBe(490);
     expect(dec.drainWarnings()).toEqual([]);
   });

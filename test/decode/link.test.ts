@@ -162,8 +162,8 @@ describe('link layers', () => {
     expect(dec.stats.unknownLinkType).toBe(3);
     expect(dec.stats.undecodable).toBe(0);
     expect(dec.drainWarnings()).toEqual([
-      'frame 1: link type 147 not supported: its frames are not decoded',
-      'frame 3: link type 148 not supported: its frames are not decoded',
+      'frame 1 (offset 0): link type 147 not supported: its frames are not decoded',
+      'frame 3 (offset 0): link type 148 not supported: its frames are not decoded',
     ]);
   });
 

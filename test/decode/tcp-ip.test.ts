@@ -125,10 +125,10 @@ describe('Ethernet + IPv4 + TCP', () => {
 
   it('IHL < 5 is a problem, with a warning naming the frame', () => {
     const dec = new Decoder();
-    const p = decode(frame(ETH, eth(0x0800, ipv4({ ihl: 3 }, tcp({}))), { number: 17 }), dec);
+    const p = decode(frame(ETH, eth(0x0800, ipv4({ ihl: 3 }, tcp({}))), { number: 17, recordOffset: 4242 }), dec);
     expect(p.problem).toBe(P_IPV4_IHL);
     expect(p.l4).toBe(L4.None);
-    expect(dec.drainWarnings()).toEqual(['frame 17: IPv4 header length 12 < 20']);
+    expect(dec.drainWarnings()).toEqual(['frame 17 (offset 4242): IPv4 header length 12 < 20']);
     expect(dec.stats.problems).toBe(1);
   });
 
@@ -214,7 +214,7 @@ describe('IPv6', () => {
     const p = decode(frame(ETH, eth(0x86dd, ipv6({ nh: 0 }, cat(hbh, bad, tcp({}))))), dec);
     expect(p.problem).toBe(P_IPV6_EXT_PAST);
     expect(p.l4).toBe(L4.None);
-    expect(dec.drainWarnings()[0]).toMatch(/^frame 1: IPv6 extension header 60/);
+    expect(dec.drainWarnings()[0]).toMatch(/^frame 1 \(offset 0\): IPv6 extension header 60/);
   });
 
   it('an extension header cut by the snap length is a problem and truncated', () => {

@@ -30,7 +30,7 @@ describe('reader limits', () => {
   it('captured length above the snap length: warning, the packet is analyzed', async () => {
     const r = await run(pcapFile(true, 'us', [rec(0, syn(1000)), rec(1, syn(1001))], { snaplen: 40 }));
     expect(r.captures[0]!.error).toBeUndefined();
-    expectOneLine(warningsOf(r), /^offset 24: record 1: caplen 54 above snaplen 40$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: offset 24: record 1: caplen 54 above snaplen 40$/);
     expect(r.summary.tcp_packets).toBe(2);
   });
 
@@ -76,21 +76,22 @@ describe('decoder limits', () => {
 
   it('IPv4 IHL < 5: warning naming the frame; the other packets analyzed', async () => {
     const r = await run(around(eth(0x0800, ipv4({ ihl: 2 }, tcp({ sport: 5001 })))));
-    expectOneLine(warningsOf(r), /: frame 2: IPv4 header length 8 < 20$/);
+    // frame 2 starts after the 24-byte file header and frame 1 (16-byte record header + the SYN).
+    expectOneLine(warningsOf(r), new RegExp(`^lim\\.pcap: frame 2 \\(offset ${24 + 16 + syn(5000).length}\\): IPv4 header length 8 < 20$`));
     expect(r.summary.tcp_packets).toBe(2);
   });
 
   it('TCP data offset < 5: warning naming the frame', async () => {
     const r = await run(around(eth(0x0800, ipv4({}, tcp({ sport: 5001, doff: 3 })))));
-    expectOneLine(warningsOf(r), /: frame 2: TCP data offset 3 < 5$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 2 \(offset \d+\): TCP data offset 3 < 5$/);
     expect(r.summary.tcp_packets).toBe(2);
   });
 
   it('cut IPv4 and TCP headers: warnings naming the frames', async () => {
     const pkt = eth(0x0800, ipv4({}, tcp({ sport: 5001 })));
     const r = await run(pcapFile(true, 'us', [rec(0, syn(5000)), rec(1, pkt.subarray(0, 14 + 12), { wire: pkt.length }), rec(2, pkt.subarray(0, 14 + 20 + 9), { wire: pkt.length }), rec(3, syn(5003))]));
-    expectOneLine(warningsOf(r), /: frame 2: IPv4 header cut \(12 of 20 bytes\)$/);
-    expectOneLine(warningsOf(r), /: frame 3: TCP header cut \(9 of 20 bytes\)$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 2 \(offset \d+\): IPv4 header cut \(12 of 20 bytes\)$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 3 \(offset \d+\): TCP header cut \(9 of 20 bytes\)$/);
     expect(r.summary.tcp_packets).toBe(2);
   });
 
@@ -100,8 +101,8 @@ describe('decoder limits', () => {
     const chain = cat(...Array.from({ length: 200 }, () => ext6(60, 8)), seg); // 200 destination-options headers
     const long = eth(0x86dd, ipv6({ nh: 60 }, chain));
     const r = await run(pcapFile(true, 'us', [rec(0, syn(5000)), rec(1, past), rec(2, long), rec(3, syn(5003))]));
-    expectOneLine(warningsOf(r), /: frame 2: IPv6 extension header 0 \(2048 bytes\) runs past the packet$/);
-    expectOneLine(warningsOf(r), /: frame 3: IPv6 extension header chain longer than 128$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 2 \(offset \d+\): IPv6 extension header 0 \(2048 bytes\) runs past the packet$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 3 \(offset \d+\): IPv6 extension header chain longer than 128$/);
     expect(r.summary.tcp_packets).toBe(2);
   });
 
@@ -110,14 +111,14 @@ describe('decoder limits', () => {
     const f1 = eth(0x0800, ipv4({ id: 7, mf: true }, seg.subarray(0, 32)));
     const f2 = eth(0x0800, ipv4({ id: 7, fragOff: 24 }, seg.subarray(24)));
     const r = await run(pcapFile(true, 'us', [rec(0, f1), rec(1, f2)]));
-    expectOneLine(warningsOf(r), /: frame 2: IPv4 fragment \(id 7\) at 24\.\.60 overlaps data already held: first copy kept$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 2 \(offset \d+\): IPv4 fragment \(id 7\) at 24\.\.60 overlaps data already held: first copy kept$/);
     expect(r.summary.tcp_packets).toBe(1);
   });
 
   it('fragments never completed: dropped after 30 s (Linux ipfrag_time), and named at the end of the capture', async () => {
     const first = (id: number) => eth(0x0800, ipv4({ id, mf: true }, tcp({ sport: 5001 }, Buffer.alloc(16))));
     const r = await run(pcapFile(true, 'us', [rec(0, first(1)), rec(1, syn(5000)), { sec: T0 + 31, frac: 0, data: first(2) }, { sec: T0 + 32, frac: 0, data: syn(5002) }]));
-    expectOneLine(warningsOf(r), /: frame 3: incomplete datagram dropped after 30 s \(1 fragment\(s\)\)$/);
+    expectOneLine(warningsOf(r), /^lim\.pcap: frame 3 \(offset \d+\): incomplete datagram dropped after 30 s \(1 fragment\(s\)\)$/);
     expectOneLine(warningsOf(r), /^lim\.pcap: 1 IP datagram never completed: fragments missing at the end of the capture, not reassembled$/);
     expect(r.summary.tcp_packets).toBe(2);
   });

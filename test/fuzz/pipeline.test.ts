@@ -70,7 +70,9 @@ async function check(s: Sample, m: Mutation, label: string, asFile: boolean): Pr
     expect(c.error, where).toBeUndefined();
     expect(c.packets, where).toBe(s.layout.packets);
     const clean = await base.get(s, s.layout.packets);
-    const frame = `frame ${m.firstDamaged + 1}: `;
+    // The warning names the frame and its record's byte offset in the file.
+    const unit = s.layout.units.find((u) => u.packet === m.firstDamaged)!;
+    const frame = `frame ${m.firstDamaged + 1} (offset ${unit.off}): `;
     // (Corpus fuzz files: the packet may be malformed already, or the kind's warnings muted.)
     const already = clean.captures[0]!.warnings.some((w) => m.warning!.test(w) || w.includes(': ' + frame));
     if (!already) {

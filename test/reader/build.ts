@@ -204,6 +204,7 @@ export interface Rec {
   linkType: number;
   interfaceId: number;
   direction: number;
+  recordOffset: number;
   data: Buffer;
 }
 
@@ -218,6 +219,7 @@ export function copyFrame(f: Frame): Rec {
     linkType: f.linkType,
     interfaceId: f.interfaceId,
     direction: f.direction,
+    recordOffset: f.recordOffset,
     data: Buffer.from(f.buf.subarray(f.off, f.off + f.capLen)),
   };
 }

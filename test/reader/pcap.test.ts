@@ -31,7 +31,12 @@ describe('classic pcap', () => {
         expect(info.linktypes).toEqual([113]);
         expect(info.snaplen).toBe(1500);
         expect(got).toHaveLength(5);
+        // Each record's byte offset: the 24-byte file header, then 16 (24 modified) + caplen per record.
+        const hl = kind === 'modified' ? 24 : 16;
+        let at = 24;
         got.forEach((r, i) => {
+          expect(r.recordOffset).toBe(at);
+          at += hl + recs[i]!.data.length;
           const w = recs[i]!;
           expect(r.number).toBe(i + 1);
           expect(r.tsSec).toBe(w.sec);

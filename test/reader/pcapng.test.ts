@@ -24,12 +24,19 @@ describe('pcapng', () => {
   for (const le of [true, false]) {
     it(`reads SHB + IDB + EPBs, ${le ? 'little' : 'big'}-endian`, async () => {
       const pk = [payload(0), payload(1, 61), payload(2, 1)];
-      const bytes = Buffer.concat([
+      const head = [
         shb(le, [{ code: 4, value: Buffer.from('test app') }]),
         idb(le, 1, 65535, [{ code: 2, value: Buffer.from('eth0') }]),
-        ...pk.map((d, i) => epb(le, 0, (T0 + BigInt(i)) * 1_000_000n + 123_456n, d, [], d.length + 7)),
-      ]);
+      ];
+      const blocks = pk.map((d, i) => epb(le, 0, (T0 + BigInt(i)) * 1_000_000n + 123_456n, d, [], d.length + 7));
+      const bytes = Buffer.concat([...head, ...blocks]);
       const { info, recs } = await readBytes(bytes);
+      // Each packet names the byte offset of its block (for warnings and errors).
+      let at = head[0]!.length + head[1]!.length;
+      recs.forEach((r, i) => {
+        expect(r.recordOffset).toBe(at);
+        at += blocks[i]!.length;
+      });
       expect(info.error).toBeUndefined();
       expect(info.warnings).toEqual([]);
       expect(info.format).toBe('pcapng');

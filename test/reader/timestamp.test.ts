@@ -3,7 +3,7 @@ import type { Frame } from '../../src/reader/frame.js';
 import { setFrameTime, tsUnit } from '../../src/reader/timestamp.js';
 
 function frame(): Frame {
-  return { number: 0, tsSec: 0, tsNsec: 0, time: 0, capLen: 0, wireLen: 0, linkType: 0, interfaceId: 0, direction: 0, buf: Buffer.alloc(0), off: 0 };
+  return { number: 0, tsSec: 0, tsNsec: 0, time: 0, capLen: 0, wireLen: 0, linkType: 0, interfaceId: 0, direction: 0, buf: Buffer.alloc(0), off: 0, recordOffset: 0 };
 }
 
 /** BigInt reference: units of 10^-exp or 2^-exp seconds to [sec, ns] (ns truncated). */
