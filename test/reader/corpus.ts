@@ -14,9 +14,9 @@ export const CORPUS_MISSING =
   `capture corpus not found at ${CORPUS_DIR} (expected ../shared/corpus next to the repository root, ` +
   `holding <capture> + <capture>.oracle.json pairs and MANIFEST.tsv)`;
 
-/** Capture file names in the corpus that have an oracle file (empty when the folder is missing). */
+/** Capture file names in the corpus that have an oracle file (throws when the folder is missing: CI has it). */
 export function corpusFiles(): string[] {
-  if (!existsSync(CORPUS_DIR)) return [];
+  if (!existsSync(CORPUS_DIR)) throw new Error(CORPUS_MISSING);
   return readdirSync(CORPUS_DIR)
     .filter((f) => !f.endsWith('.oracle.json') && existsSync(join(CORPUS_DIR, f + '.oracle.json')))
     .sort();

@@ -213,7 +213,7 @@ describe('pcap-reset scan', () => {
   });
 
   it('survives the public corpus (corrupt files included): every file reported, no stack trace', () => {
-    if (!existsSync(CORPUS)) return;
+    expect(existsSync(CORPUS), `the shared corpus at ${CORPUS}`).toBe(true);
     const r = runCli(['scan', CORPUS, '--json'], T);
     expect(r.stderr).not.toMatch(STACK);
     const recs = parse(r.stdout);
