@@ -161,7 +161,12 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   flush();
 
   // 5. The workers.
-  const taskSlots = slots.filter((s): s is Extract<Slot, { kind: 'task' }> => s.kind === 'task');
+  // Largest first (LPT scheduling): a big file left for the end would run alone on one core
+  // while the others idle. Output order is unaffected (lines go out in discovery order, step 4).
+  const bytesOf = (t: ScanTask) => t.files.reduce((n, f) => n + f.size, 0);
+  const taskSlots = slots
+    .filter((s): s is Extract<Slot, { kind: 'task' }> => s.kind === 'task')
+    .sort((a, b) => bytesOf(b.task) - bytesOf(a.task));
   if (taskSlots.length) {
     const threads = Math.max(1, Math.min(jobs, taskSlots.length));
     const pool = new Piscina({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
