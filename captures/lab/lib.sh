@@ -17,6 +17,10 @@
 # $LAB_RUN/pids and ended by PID at teardown; namespaces are torn down before and after.
 
 set -u
+# A TERM or INT (Ctrl-C, timeout) exits through the scenario's EXIT trap (lab_teardown): bash
+# runs EXIT traps on a trapped signal, not on an untrapped one.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CAP_FINAL=$(dirname "$LAB_DIR")          # captures/
 LAB_RUN=${LAB_RUN:-/tmp/pcap-reset-lab}

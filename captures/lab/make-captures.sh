@@ -73,7 +73,15 @@ for entry in "${SCENARIOS[@]}"; do
   [ "$spec" != "$script" ] && envs=${spec#* }
   [ -f "$LAB/scenarios/$script" ] || { echo "== $name: scenario script $script missing, skipped" >&2; failed+=("$name"); continue; }
   echo "== $name" >&2
-  if env NAME="$name" SCENARIO="$name" $envs timeout 600 bash "$LAB/scenarios/$script"; then
+  # As a job of its own (set -m: its signals are not ignored, unlike a plain background
+  # command's SIGINT, which tcpdump needs to stop cleanly), waited for, so that a TERM or Ctrl-C
+  # here is passed on: timeout relays it to the scenario, which tears its namespaces down.
+  set -m
+  env NAME="$name" SCENARIO="$name" $envs timeout 600 bash "$LAB/scenarios/$script" &
+  child=$!
+  set +m
+  trap 'kill -TERM $child 2>/dev/null; wait $child; exit 130' INT TERM
+  if wait $child; then
     done+=("$name")
   else
     failed+=("$name")
