@@ -138,7 +138,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       }
       return false;
     }
-    // Not kept for timelines (detectors keep ids and copies, never the Flow): the table may reuse it.
+    // Not kept for timelines (detectors keep ids and copies, never the Flow or its events): the table may reuse them.
     return true;
   };
 

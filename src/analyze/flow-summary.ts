@@ -2,41 +2,15 @@
 import type { Flow } from '../conn/flow.js';
 import type { FlowSummary } from './result.js';
 
-export function flowSummary(f: Flow): FlowSummary {
-  const [c, s] = f.dirs;
-  const rstFirst = f.firstRstBy !== '' && (f.firstFinBy === '' || firstRstTime(f) < firstFinTime(f));
-  const s0: FlowSummary = {
-    id: f.id,
-    client: f.client,
-    server: f.server,
-    packets: c.packets + s.packets,
-    payload_bytes: c.payloadBytes + s.payloadBytes,
-    syn: c.syn + s.syn,
-    fin: c.fin + s.fin,
-    rst: c.rst + s.rst,
-    retransmissions: c.retransmissions + s.retransmissions,
-    start: f.start,
-    end: f.end,
-    state: f.state,
-    requests: f.requests,
-    responses: f.responses,
-    first_packet: f.firstPacket,
-    last_packet: f.lastPacket,
-    closed_by: rstFirst ? f.firstRstBy : f.firstFinBy,
-    close: rstFirst ? 'rst' : f.firstFinBy !== '' ? 'fin' : '',
-    rtt_ms: f.rtt >= 0 ? Math.round(f.rtt * 1e6) / 1e3 : -1,
-  };
-  if (f.file) s0.file = f.file;
-  return s0;
+/** The connection's first close was a RST (sent before any FIN), which decides `closed_by` and `close`. */
+function rstFirst(f: Flow): boolean {
+  return f.firstRstBy !== '' && (f.firstFinBy === '' || firstOf(f.dirs[0].firstRstTime, f.dirs[1].firstRstTime) < firstOf(f.dirs[0].firstFinTime, f.dirs[1].firstFinTime));
 }
 
-function firstRstTime(f: Flow): number {
-  const t = [f.dirs[0].firstRstTime, f.dirs[1].firstRstTime].filter((x) => x > 0);
-  return t.length ? Math.min(...t) : Infinity;
-}
-function firstFinTime(f: Flow): number {
-  const t = [f.dirs[0].firstFinTime, f.dirs[1].firstFinTime].filter((x) => x > 0);
-  return t.length ? Math.min(...t) : Infinity;
+/** The earlier of two first-FIN/RST times (0 = none); Infinity when neither. */
+function firstOf(a: number, b: number): number {
+  if (a > 0 && b > 0) return Math.min(a, b);
+  return a > 0 ? a : b > 0 ? b : Infinity;
 }
 
 /** A connection worth keeping in full for reports: it did not end cleanly or had trouble on the way. */
@@ -53,7 +27,7 @@ const SIDES: FlowSummary['closed_by'][] = ['', 'client', 'server'];
 const CLOSES: FlowSummary['close'][] = ['', 'fin', 'rst'];
 
 /**
- * `flows[]` while the analysis runs: the same values as `flowSummary`, kept in typed-array
+ * `flows[]` while the analysis runs: each connection's summary values, kept in typed-array
  * columns (about 100 bytes a connection instead of an object with boxed numbers, 250), so
  * 100 000 listed connections do not weigh on the heap while the capture is read.
  * `toSummaries` makes the objects once, at the end.
@@ -73,15 +47,19 @@ export class FlowList {
   add(f: Flow): void {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
-    const s0 = flowSummary(f);
+    // Straight into the columns (no FlowSummary object per connection): toSummaries makes the objects.
+    const [c, s] = f.dirs;
+    const rst = rstFirst(f);
     const d = this.f64, n = this.i32, b = this.u8;
-    d[i * 6] = s0.start; d[i * 6 + 1] = s0.end; d[i * 6 + 2] = s0.rtt_ms; d[i * 6 + 3] = s0.payload_bytes;
-    d[i * 6 + 4] = s0.first_packet; d[i * 6 + 5] = s0.last_packet;
-    n[i * 9] = s0.id; n[i * 9 + 1] = s0.packets; n[i * 9 + 2] = s0.syn; n[i * 9 + 3] = s0.fin; n[i * 9 + 4] = s0.rst;
-    n[i * 9 + 5] = s0.retransmissions; n[i * 9 + 6] = s0.requests; n[i * 9 + 7] = s0.responses; n[i * 9 + 8] = s0.file ?? 0;
-    b[i * 3] = STATES.indexOf(s0.state); b[i * 3 + 1] = SIDES.indexOf(s0.closed_by); b[i * 3 + 2] = CLOSES.indexOf(s0.close);
-    this.client.push(s0.client);
-    this.server.push(s0.server);
+    d[i * 6] = f.start; d[i * 6 + 1] = f.end; d[i * 6 + 2] = f.rtt >= 0 ? Math.round(f.rtt * 1e6) / 1e3 : -1;
+    d[i * 6 + 3] = c.payloadBytes + s.payloadBytes; d[i * 6 + 4] = f.firstPacket; d[i * 6 + 5] = f.lastPacket;
+    n[i * 9] = f.id; n[i * 9 + 1] = c.packets + s.packets; n[i * 9 + 2] = c.syn + s.syn; n[i * 9 + 3] = c.fin + s.fin;
+    n[i * 9 + 4] = c.rst + s.rst; n[i * 9 + 5] = c.retransmissions + s.retransmissions; n[i * 9 + 6] = f.requests;
+    n[i * 9 + 7] = f.responses; n[i * 9 + 8] = f.file;
+    b[i * 3] = STATES.indexOf(f.state); b[i * 3 + 1] = SIDES.indexOf(rst ? f.firstRstBy : f.firstFinBy);
+    b[i * 3 + 2] = CLOSES.indexOf(rst ? 'rst' : f.firstFinBy !== '' ? 'fin' : '');
+    this.client.push(f.client);
+    this.server.push(f.server);
   }
 
   private grow(): void {

@@ -16,21 +16,22 @@
  * oldest are finalized before their linger ends: memory stays flat.
  */
 import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
-import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, newDirStats, resetDirStats } from './flow.js';
+import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, type PayloadKind, newDirStats, resetDirStats } from './flow.js';
 import { Http1Direction, type HttpHost } from './http1.js';
 import { payloadKind } from './payload-kind.js';
 import {
   A_KEEP_ALIVE, A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_FAST_RETRANSMISSION, A_SPURIOUS,
-  A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegment, newSeqState, resetSeqState, type SeqState, seqGT,
+  A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegmentOf, newSeqState, resetSeqState, type SeqState, seqGT,
 } from './seq-analysis.js';
 import { isLikelyServerPort } from './server-ports.js';
+import { PortMap } from '../util/port-map.js';
 
 export interface FlowTableOptions {
   /**
-   * A connection was finalized. Return `true` when nothing keeps the Flow (nor its `dirs`)
-   * after the call: the table may then reuse those objects for a later connection instead
-   * of allocating new ones (tens of thousands of short connections a second). Any other
-   * return value leaves the Flow to its holder.
+   * A connection was finalized. Return `true` when nothing keeps the Flow (nor its `dirs`, its
+   * `events` or their `http` messages) after the call: the table may then reuse those objects
+   * for later connections instead of allocating new ones (tens of thousands of short
+   * connections a second). Any other return value leaves the Flow to its holder.
    */
   onFlowEnd: (flow: Flow) => boolean | void;
   onWarning?: (msg: string) => void;
@@ -121,6 +122,9 @@ class Conn {
 
 /** Finalized connections kept for reuse at most. */
 const POOL_MAX = 1024;
+/** Dropped request/response events (and messages) kept for reuse at most (the connections of one
+ * client drop theirs in bursts, at the same moments: 64 each; about 1 MB when full). */
+const SPARE_MAX = 8192;
 
 function hashEndpoint(a: Uint32Array, port: number): number {
   let h = Math.imul(port ^ 0x9e3779b9, 0x85ebca6b);
@@ -156,7 +160,9 @@ const RELEASED = { finalized: true } as unknown as Conn;
 const TEXT_CACHE = 65536;
 
 export class FlowTable implements HttpHost {
-  private readonly buckets = new Map<number, Conn>();
+  /** Hash chains by `hash & mask`: a power-of-two array, doubled as connections are added (an index, not a Map lookup, per packet). */
+  private buckets: (Conn | null)[] = new Array<Conn | null>(4096).fill(null);
+  private mask = 4095;
   private lruHead: Conn | null = null;
   private lruTail: Conn | null = null;
   private closing: Conn[] = [];
@@ -191,7 +197,7 @@ export class FlowTable implements HttpHost {
   /** Id of the connection a packet from (src, sport) to (dst, dport) belongs to, or -1. */
   lookupId(ipVersion: number, src: Uint32Array, sport: number, dst: Uint32Array, dport: number): number {
     const h = this.key(src, sport, dst, dport);
-    for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
+    for (let c: Conn | null = this.buckets[h & this.mask]!; c; c = c.nextInBucket) {
       if (c.ipVersion !== ipVersion) continue;
       if ((c.cPort === sport && c.sPort === dport && isClient(c, src) && isServer(c, dst)) ||
           (c.cPort === dport && c.sPort === sport && isClient(c, dst) && isServer(c, src))) {
@@ -204,7 +210,8 @@ export class FlowTable implements HttpHost {
   private key(src: Uint32Array, sport: number, dst: Uint32Array, dport: number): number {
     const a = hashEndpoint(src, sport);
     const b = hashEndpoint(dst, dport);
-    return (Math.imul(a ^ b, 0x9e3779b1) + a + b) | 0;
+    // 30 bits: a small integer (Smi) key; a wider one is a heap number, allocated and hashed per lookup.
+    return (Math.imul(a ^ b, 0x9e3779b1) + a + b) & 0x3fffffff;
   }
 
   /**
@@ -228,7 +235,7 @@ export class FlowTable implements HttpHost {
     const h = this.key(p.src, p.srcPort, p.dst, p.dstPort);
     let conn: Conn | null = null;
     let dir = 0;
-    for (let c = this.buckets.get(h) ?? null; c; c = c.nextInBucket) {
+    for (let c: Conn | null = this.buckets[h & this.mask]!; c; c = c.nextInBucket) {
       if (c.ipVersion !== p.ipVersion) continue;
       if (c.cPort === p.srcPort && c.sPort === p.dstPort && isClient(c, p.src) && isServer(c, p.dst)) { conn = c; dir = 0; break; }
       if (c.cPort === p.dstPort && c.sPort === p.srcPort && isClient(c, p.dst) && isServer(c, p.src)) { conn = c; dir = 1; break; }
@@ -290,7 +297,9 @@ export class FlowTable implements HttpHost {
       resetDirStats(flow.dirs[1]);
       flow.synTime = -1; flow.synAckTime = -1; flow.handshakeAckTime = -1; flow.rtt = -1; flow.rttClientSide = -1; flow.rttServerSide = -1;
       flow.state = 'open'; flow.firstFinBy = ''; flow.firstRstBy = ''; flow.requests = 0; flow.responses = 0;
-      flow.events = []; flow.eventsDropped = 0; flow.truncated = false; flow.evicted = false;
+      this.recycleAll(flow.events);
+      flow.events = []; flow.eventsDropped = 0; flow.requestsDropped = undefined; flow.dropGapPacket = undefined;
+      flow.truncated = false; flow.evicted = false;
     } else {
       flow = {
         id: this.nextId++,
@@ -301,7 +310,9 @@ export class FlowTable implements HttpHost {
         dirs: [newDirStats(), newDirStats()],
         synTime: -1, synAckTime: -1, handshakeAckTime: -1, rtt: -1, rttClientSide: -1, rttServerSide: -1,
         state: 'open', firstFinBy: '', firstRstBy: '', requests: 0, responses: 0,
-        events: [], eventsDropped: 0, truncated: false, evicted: false,
+        // (the fields of long connections too, undefined: every Flow has one shape, which the
+        // detectors' code reading flows sees, not one more for the connections that dropped events)
+        events: [], eventsDropped: 0, requestsDropped: undefined, dropGapPacket: undefined, truncated: false, evicted: false,
       };
     }
     let conn: Conn;
@@ -311,16 +322,18 @@ export class FlowTable implements HttpHost {
     } else {
       conn = new Conn(flow, h, v, cAddr, cPort, sAddr, sPort);
     }
-    conn.nextInBucket = this.buckets.get(h) ?? null;
-    this.buckets.set(h, conn);
-    this.size++;
+    conn.nextInBucket = this.buckets[h & this.mask]!;
+    this.buckets[h & this.mask] = conn;
+    // At most one connection per four buckets: a lookup (and an unlink) then rarely walks past
+    // another connection, whose object, closed and lingering, is likely out of the cache.
+    if (++this.size > this.buckets.length >>> 2) this.growBuckets();
     return conn;
   }
 
   // Address and endpoint texts are shared by the connections of the same hosts (a client's
   // thousands of connections to one server): formatted once, not per connection.
   private readonly addrTexts = new Map<number, string>();
-  private readonly endpointTexts = new Map<number, Map<number, string>>();
+  private readonly endpointTexts = new Map<number, PortMap<string>>();
   private endpointCount = 0;
 
   private addrText(v: number, a: Uint32Array): string {
@@ -344,7 +357,7 @@ export class FlowTable implements HttpHost {
         this.endpointTexts.clear();
         this.endpointCount = 0;
       }
-      this.endpointTexts.set(k, (ports = new Map()));
+      this.endpointTexts.set(k, (ports = new PortMap<string>()));
     }
     let t = ports.get(port);
     if (t === undefined) {
@@ -376,15 +389,31 @@ export class FlowTable implements HttpHost {
     else if (this.lruTail === c) this.lruTail = c.prev;
     c.prev = c.next = null;
     // remove from the hash chain
-    let cur = this.buckets.get(c.hash) ?? null;
+    let cur: Conn | null = this.buckets[c.hash & this.mask]!;
     let prev: Conn | null = null;
     while (cur && cur !== c) { prev = cur; cur = cur.nextInBucket; }
     if (cur) {
       if (prev) prev.nextInBucket = cur.nextInBucket;
-      else if (cur.nextInBucket) this.buckets.set(c.hash, cur.nextInBucket);
-      else this.buckets.delete(c.hash);
+      else this.buckets[c.hash & this.mask] = cur.nextInBucket;
     }
     c.nextInBucket = null;
+  }
+
+  /** Too many connections for the buckets: twice the buckets, every chain redistributed. */
+  private growBuckets(): void {
+    const old = this.buckets;
+    const next = new Array<Conn | null>(old.length * 2).fill(null);
+    const mask = next.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      for (let c: Conn | null = old[i]!; c; ) {
+        const after: Conn | null = c.nextInBucket;
+        c.nextInBucket = next[c.hash & mask]!;
+        next[c.hash & mask] = c;
+        c = after;
+      }
+    }
+    this.buckets = next;
+    this.mask = mask;
   }
 
   private evictOldest(): void {
@@ -395,18 +424,31 @@ export class FlowTable implements HttpHost {
     this.finalize(c);
   }
 
-  private addEvent(c: Conn, type: FlowEventType, dir: number, p: Packet, extra?: Partial<FlowEvent>): FlowEvent {
+  /** Records an event of packet `p`, with the optional fields given (no options object per event). */
+  private addEvent(
+    c: Conn, type: FlowEventType, dir: number, p: Packet,
+    retransmission?: boolean, duplicate?: boolean, ack?: boolean, stallS?: number, proto?: PayloadKind,
+  ): void {
     const s = c.seq[dir]!;
-    const ev: FlowEvent = {
-      type, dir: dir as 0 | 1, packet: p.number, time: p.time, tsNsec: p.tsNsec,
-      seq: s.baseSet ? (p.seq - s.base) >>> 0 : 0, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId,
-    };
-    if (extra) Object.assign(ev, extra);
-    this.pushEvent(c.flow, ev);
-    return ev;
+    const seq = s.baseSet ? (p.seq - s.base) >>> 0 : 0;
+    const plain = ack === undefined && retransmission === undefined && duplicate === undefined && stallS === undefined && proto === undefined;
+    let ev = plain ? this.spareBase.pop() : undefined;
+    if (ev === undefined) {
+      ev = { type, dir: dir as 0 | 1, packet: p.number, time: p.time, tsNsec: p.tsNsec, seq, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId };
+    } else {
+      ev.type = type; ev.dir = dir as 0 | 1; ev.packet = p.number; ev.time = p.time; ev.tsNsec = p.tsNsec;
+      ev.seq = seq; ev.len = p.payloadLen; ev.ttl = p.ttl; ev.ipId = p.ipId;
+    }
+    if (ack !== undefined) ev.ack = ack;
+    if (retransmission !== undefined) ev.retransmission = retransmission;
+    if (duplicate !== undefined) ev.duplicate = duplicate;
+    if (stallS !== undefined) ev.stallS = stallS;
+    if (proto !== undefined) ev.proto = proto;
+    this.pushEvent(c, ev);
   }
 
-  private pushEvent(f: Flow, ev: FlowEvent): void {
+  private pushEvent(c: Conn, ev: FlowEvent): void {
+    const f = c.flow;
     const evs = f.events;
     if (evs.length >= this.maxEvents) {
       // Keep the beginning (handshake, first exchanges) and the most recent events: the end is
@@ -414,7 +456,11 @@ export class FlowTable implements HttpHost {
       const keepHead = Math.min(100, Math.floor(this.maxEvents / 4));
       const drop = Math.floor(this.maxEvents / 2);
       let requests = 0;
-      for (let i = keepHead; i < keepHead + drop; i++) if (evs[i]!.type === 'request') requests++;
+      for (let i = keepHead; i < keepHead + drop; i++) {
+        const e = evs[i]!;
+        if (e.type === 'request') requests++;
+        if (e.http !== undefined) this.recycle(c, e);
+      }
       evs.splice(keepHead, drop);
       f.eventsDropped += drop;
       if (requests > 0) f.requestsDropped = (f.requestsDropped ?? 0) + requests;
@@ -449,7 +495,7 @@ export class FlowTable implements HttpHost {
       d.lastIpId = p.ipId;
     }
 
-    const a = this.headerOnly ? 0 : analyzeSegment(c.seq[dir]!, c.seq[dir ^ 1]!, p.seq, p.ack, flags, p.window, len, t, f.rtt > 0 ? f.rtt : 0);
+    const a = this.headerOnly ? 0 : analyzeSegmentOf(c.seq[dir]!, c.seq[dir ^ 1]!, p, f);
     const retrans = (a & A_RETRANSMISSION) !== 0;
     const ps = c.n;
     const k = N_PREV + 6 * dir;
@@ -472,7 +518,7 @@ export class FlowTable implements HttpHost {
         this.addEvent(c, 'zero-window', dir, p);
       }
     } else if (c.n[N_ZW_SINCE + dir] !== 0 && p.window > 0 && (flags & (SYN | FIN | RST)) === 0) {
-      this.addEvent(c, 'window-open', dir, p, { stallS: t - c.n[N_ZW_SINCE + dir]! });
+      this.addEvent(c, 'window-open', dir, p, undefined, undefined, undefined, t - c.n[N_ZW_SINCE + dir]!);
       c.n[N_ZW_SINCE + dir] = 0;
     }
 
@@ -485,10 +531,10 @@ export class FlowTable implements HttpHost {
       if (p.optTsVal >= 0) d.timestamps = true;
       if (flags & ACK) {
         if (f.synAckTime < 0) f.synAckTime = t;
-        this.addEvent(c, 'syn-ack', dir, p, d.syn > 1 ? { retransmission: true } : undefined);
+        this.addEvent(c, 'syn-ack', dir, p, d.syn > 1 ? true : undefined);
       } else {
         if (f.synTime < 0) f.synTime = t;
-        this.addEvent(c, 'syn', dir, p, d.syn > 1 ? { retransmission: true } : undefined);
+        this.addEvent(c, 'syn', dir, p, d.syn > 1 ? true : undefined);
       }
     } else if (dir === 0 && f.handshakeAckTime < 0 && f.synAckTime >= 0 && flags & ACK && (flags & RST) === 0) {
       f.handshakeAckTime = t;
@@ -522,7 +568,7 @@ export class FlowTable implements HttpHost {
       }
     }
 
-    if (retrans && (flags & SYN) === 0) this.addEvent(c, 'retransmission', dir, p, dup ? { duplicate: true } : undefined);
+    if (retrans && (flags & SYN) === 0) this.addEvent(c, 'retransmission', dir, p, undefined, dup ? true : undefined);
 
     // Application payload: new data only (keep-alive probes and retransmissions are not activity).
     if (len > 0 && !retrans && (a & (A_KEEP_ALIVE | A_ZERO_WINDOW_PROBE)) === 0) {
@@ -545,7 +591,7 @@ export class FlowTable implements HttpHost {
     }
     if (flags & RST) {
       d.rst++;
-      this.addEvent(c, 'rst', dir, p, { ack: (flags & ACK) !== 0, retransmission: d.rst > 1 });
+      this.addEvent(c, 'rst', dir, p, d.rst > 1, undefined, (flags & ACK) !== 0);
       if (d.firstRstPacket === 0) {
         d.firstRstPacket = p.number;
         d.firstRstTime = t;
@@ -581,7 +627,7 @@ export class FlowTable implements HttpHost {
         c.http = [req, new Http1Direction(false, null)];
       }
       if (!((dir === 0 && k === 'http-request') || (dir === 1 && k === 'http-response'))) {
-        this.addEvent(c, 'data', dir, p, { proto: k });
+        this.addEvent(c, 'data', dir, p, undefined, undefined, undefined, undefined, k);
       }
       c.n[N_HTTP_NEXT + dir] = rel;
     }
@@ -595,7 +641,7 @@ export class FlowTable implements HttpHost {
       const delta = (rel - expect) | 0;
       if (delta > 0) {
         // A gap (segment not captured, or out of order): skip it inside a body, else resync later.
-        http.skip(delta, p.number, p.time);
+        http.skip(delta, p);
       } else {
         // Overlap with bytes already fed: feed only the new tail.
         const over = -delta;
@@ -609,7 +655,7 @@ export class FlowTable implements HttpHost {
     this.cur = c;
     this.curDir = dir;
     this.curPkt = p;
-    http.feed(p.l4Buf, off, captured, len, p.number, p.time, this);
+    http.feed(p.l4Buf, off, captured, len, p, this);
     this.cur = null;
     void a;
   }
@@ -620,20 +666,71 @@ export class FlowTable implements HttpHost {
   private curPkt: Packet | null = null;
 
   /** HttpHost: an HTTP/1 message started on the connection being fed. */
-  message(http: HttpInfo, startPacket: number, startTime: number): void {
+  message(http: HttpInfo, from: Http1Direction): void {
+    const startPacket = from.startPacket;
+    const startTime = from.startTime;
     const c = this.cur!;
     const p = this.curPkt!;
     const dir = this.curDir;
     const f = c.flow;
     const s = c.seq[dir]!;
-    const ev: FlowEvent = {
-      type: dir === 0 ? 'request' : 'response', dir: dir as 0 | 1, packet: startPacket, time: startTime,
-      tsNsec: startPacket === p.number ? p.tsNsec : Math.round((startTime % 1) * 1e9),
-      seq: (p.seq - s.base) >>> 0, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId, http,
-    };
-    this.pushEvent(f, ev);
+    const type = dir === 0 ? 'request' : 'response';
+    const tsNsec = startPacket === p.number ? p.tsNsec : Math.round((startTime % 1) * 1e9);
+    const seq = (p.seq - s.base) >>> 0;
+    let ev = this.spareEvents.pop();
+    if (ev === undefined) {
+      ev = { type, dir: dir as 0 | 1, packet: startPacket, time: startTime, tsNsec, seq, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId, http };
+    } else {
+      ev.type = type; ev.dir = dir as 0 | 1; ev.packet = startPacket; ev.time = startTime; ev.tsNsec = tsNsec;
+      ev.seq = seq; ev.len = p.payloadLen; ev.ttl = p.ttl; ev.ipId = p.ipId; ev.http = http;
+    }
+    this.pushEvent(c, ev);
     if (dir === 0) f.requests++;
     else if ((http.status ?? 0) >= 200) f.responses++;
+  }
+
+  // Request/response events dropped from the middle of long connections, and their messages,
+  // reused for new messages (a keep-alive connection's thousands of them are otherwise garbage
+  // that lived long enough to be promoted to the old generation).
+  private readonly spareEvents: FlowEvent[] = [];
+  private readonly spareInfos: HttpInfo[] = [];
+
+  /** HttpHost: a finished message object to reuse. */
+  spareInfo(): HttpInfo | undefined {
+    return this.spareInfos.pop();
+  }
+
+  /** Events without optional fields, of finished connections, for addEvent. */
+  private readonly spareBase: FlowEvent[] = [];
+
+  /**
+   * The events of a finished connection nobody kept (its Flow is being reused, see
+   * FlowTableOptions.onFlowEnd): their objects, and their messages, serve new ones.
+   */
+  private recycleAll(evs: FlowEvent[]): void {
+    for (let i = 0; i < evs.length; i++) {
+      const e = evs[i]!;
+      if (e.http !== undefined) {
+        if (this.spareInfos.length < SPARE_MAX) this.spareInfos.push(e.http);
+        e.http = undefined;
+        if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
+      } else if (e.ack === undefined && e.retransmission === undefined && e.duplicate === undefined && e.stallS === undefined && e.proto === undefined) {
+        // (addEvent sets an optional field only when given: none set is the plain shape)
+        if (this.spareBase.length < SPARE_MAX) this.spareBase.push(e);
+      }
+    }
+  }
+
+  /** `e`, a request/response event message() made, was dropped from connection `c`'s list. */
+  private recycle(c: Conn, e: FlowEvent): void {
+    const h = e.http!;
+    // Its message is reusable once complete and no longer its tracker's current one (a long
+    // response still arriving is updated through it).
+    if (h.complete && this.spareInfos.length < SPARE_MAX && c.http !== null && c.http[0].current !== h && c.http[1].current !== h) {
+      this.spareInfos.push(h);
+    }
+    e.http = undefined;
+    if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
   }
 
   private markClosed(c: Conn, t: number): void {
@@ -681,8 +778,7 @@ export class FlowTable implements HttpHost {
     const free = this.opts.onFlowEnd(f) === true;
     // A Conn still in the closing queue stays out of the pool (the queue would see it again).
     if (!c.queued && this.pool.length < POOL_MAX) {
-      // A flow with the optional fields of a long connection keeps its own object (no stray keys on reuse).
-      c.flowFree = free && f.requestsDropped === undefined && f.dropGapPacket === undefined;
+      c.flowFree = free;
       if (!c.flowFree) c.flow = RELEASED_FLOW;
       this.pool.push(c);
     }

@@ -26,7 +26,8 @@ const enum Mode {
 const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_TEXT = 512;
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'PURGE', 'REPORT', 'SEARCH']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'PURGE', 'REPORT', 'SEARCH'];
+const METHOD_BYTES: Uint8Array[] = METHODS.map((m) => Buffer.from(m, 'latin1'));
 
 /** Does `buf[off..off+len)` start like an HTTP/1 request line (METHOD SP)? */
 export function looksLikeRequest(buf: Buffer, off: number, len: number): boolean {
@@ -38,7 +39,19 @@ export function looksLikeRequest(buf: Buffer, off: number, len: number): boolean
     i++;
   }
   if (i === 0 || i >= len || buf[off + i] !== 0x20) return false;
-  return METHODS.has(buf.toString('latin1', off, off + i));
+  return isMethod(buf, off, i);
+}
+
+/** METHODS.has(latin1 text of buf[off..off+n)), without making the string. */
+function isMethod(buf: Buffer, off: number, n: number): boolean {
+  for (let m = 0; m < METHOD_BYTES.length; m++) {
+    const t = METHOD_BYTES[m]!;
+    if (t.length !== n) continue;
+    let k = 0;
+    while (k < n && buf[off + k] === t[k]) k++;
+    if (k === n) return true;
+  }
+  return false;
 }
 
 /** Does it start with "HTTP/1."? */
@@ -51,8 +64,20 @@ export function looksLikeResponse(buf: Buffer, off: number, len: number): boolea
 }
 
 export interface HttpHost {
-  /** A message's header block is complete; it started at `startPacket`/`startTime`. */
-  message(http: HttpInfo, startPacket: number, startTime: number): void;
+  /** A message's header block is complete; it started at `from.startPacket`/`from.startTime`. */
+  message(http: HttpInfo, from: Http1Direction): void;
+  /** A finished message object nothing refers to any more, to reuse (every field is set again), if any. */
+  spareInfo(): HttpInfo | undefined;
+}
+
+/**
+ * The packet whose bytes are fed: its number and time (a decoded Packet is one). An object, not
+ * two numbers: a time passed as an argument to a call that is not inlined is boxed into a new
+ * heap number, garbage at every segment.
+ */
+export interface FeedAt {
+  readonly number: number;
+  readonly time: number;
 }
 
 export class Http1Direction {
@@ -88,11 +113,17 @@ export class Http1Direction {
     this.chunkExt = false;
     this.trailerLineLen = 0;
     this.cur = null;
+    // A request tracker holds one method per message (`count`); a response tracker none. (The
+    // array is not touched when empty, and popping a few is much cheaper than `length = 0`.)
+    if (this.isRequest && this.count > 0) {
+      const pm = this.pendingMethods;
+      if (pm.length > 16) pm.length = 0;
+      else while (pm.length > 0) pm.pop();
+    }
     this.count = 0;
-    this.pendingMethods.length = 0;
     this.answered = 0;
-    this.pendingPacket = 0;
-    this.pendingTime = 0;
+    this.startPacket = 0;
+    this.startTime = 0;
     this.prev1 = 0;
     this.prev2 = 0;
   }
@@ -114,7 +145,7 @@ export class Http1Direction {
    * Bytes `buf[off..off+captured)` of a segment whose TCP payload is `len` bytes
    * (`captured < len` when the snap length cut it).
    */
-  feed(buf: Buffer, off: number, captured: number, len: number, packet: number, time: number, host: HttpHost): void {
+  feed(buf: Buffer, off: number, captured: number, len: number, at: FeedAt, host: HttpHost): void {
     if (this.mode === Mode.Off) return;
     if (this.mode === Mode.Lost) {
       if (!this.startsMessage(buf, off, captured)) return;
@@ -125,7 +156,7 @@ export class Http1Direction {
       if (i >= captured) {
         // Bytes the capture did not keep: only a counted body can go on without them.
         const missing = len - i;
-        this.skip(missing, packet, time);
+        this.skip(missing, at);
         return;
       }
       switch (this.mode) {
@@ -139,8 +170,8 @@ export class Http1Direction {
           }
           this.mode = Mode.Headers;
           this.hdrLen = 0;
-          this.pendingPacket = packet;
-          this.pendingTime = time;
+          this.startPacket = at.number;
+          this.startTime = at.time;
           break;
         }
         case Mode.Headers: {
@@ -149,10 +180,10 @@ export class Http1Direction {
           if (end < 0) { i = captured; break; } // all consumed (or too long), header block goes on
           i += end;
           // The whole block in this segment (the common case): parse it in place, no copy.
-          if (this.hdrLen === 0) this.headersDone(buf, start, start + end, packet, time, host);
+          if (this.hdrLen === 0) this.headersDone(buf, start, start + end, at, host);
           else {
             this.append(buf, start, end);
-            this.headersDone(this.hdr!, 0, this.hdrLen, packet, time, host);
+            this.headersDone(this.hdr!, 0, this.hdrLen, at, host);
           }
           break;
         }
@@ -161,19 +192,19 @@ export class Http1Direction {
           this.remaining -= take;
           this.cur!.bodyBytes += take;
           i += take;
-          if (this.remaining === 0) this.finish(packet, time);
+          if (this.remaining === 0) this.finish(at);
           break;
         }
         case Mode.ChunkSize:
         case Mode.ChunkData:
         case Mode.ChunkDataCrlf:
         case Mode.Trailers:
-          i = this.chunked(buf, off, i, captured, len, packet, time);
+          i = this.chunked(buf, off, i, captured, len, at);
           break;
         case Mode.UntilClose:
           this.cur!.bodyBytes += len - i;
-          this.cur!.endPacket = packet;
-          this.cur!.endTime = time;
+          this.cur!.endPacket = at.number;
+          this.cur!.endTime = at.time;
           i = len;
           break;
       }
@@ -184,15 +215,16 @@ export class Http1Direction {
     return this.mode !== Mode.Off && this.mode !== Mode.Lost;
   }
 
-  private pendingPacket = 0;
-  private pendingTime = 0;
+  /** Packet and time of the first byte of the message in progress (read by HttpHost.message). */
+  startPacket = 0;
+  startTime = 0;
 
   /** A gap of `n` bytes (not captured or lost): skip it inside a counted body, else lose sync. */
-  skip(n: number, packet: number, time: number): void {
+  skip(n: number, at: FeedAt): void {
     if (this.mode === Mode.Body && n <= this.remaining) {
       this.remaining -= n;
       this.cur!.bodyBytes += n;
-      if (this.remaining === 0) this.finish(packet, time);
+      if (this.remaining === 0) this.finish(at);
     } else if (this.mode === Mode.UntilClose) {
       this.cur!.bodyBytes += n;
     } else if (this.mode !== Mode.Off) {
@@ -221,27 +253,34 @@ export class Http1Direction {
    * Returns the bytes up to and including that LF, leaving them to the caller; or -1
    * when the block goes on, after copying all `len` bytes into `hdr` (or giving up on
    * a block longer than MAX_HEADER_BYTES: mode Off).
+   * A block that starts here has its line ends noted (`lineEnds`) for headersDone.
    */
   private scanHeaders(buf: Buffer, off: number, len: number): number {
-    let p1 = this.prev1;
-    let p2 = this.prev2;
     const base = this.hdrLen;
-    for (let j = 0; j < len; j++) {
-      const c = buf[off + j]!;
-      if (base + j >= MAX_HEADER_BYTES) {
-        // A header block this large is not something we can follow: stop tracking.
-        this.mode = Mode.Off;
-        return -1;
+    const limit = Math.min(len, MAX_HEADER_BYTES - base);
+    let lines = base === 0 ? 0 : -1;
+    // Jump from LF to LF; the two bytes before an LF (across segments: prev1, prev2) say whether
+    // it ends an empty line.
+    for (let j = nextLf(buf, off, off + limit) - off; j < limit; j = nextLf(buf, off + j + 1, off + limit) - off) {
+      if (lines >= 0) {
+        if (lines < MAX_LINES) lineEnds[lines++] = off + j;
+        else lines = -1;
       }
-      if (c === 0x0a && base + j >= 1 && (p1 === 0x0a || (p1 === 0x0d && p2 === 0x0a && base + j >= 3))) {
+      const p1 = j >= 1 ? buf[off + j - 1]! : this.prev1;
+      const p2 = j >= 2 ? buf[off + j - 2]! : j === 1 ? this.prev1 : this.prev2;
+      if (base + j >= 1 && (p1 === 0x0a || (p1 === 0x0d && p2 === 0x0a && base + j >= 3))) {
         this.prev1 = this.prev2 = 0;
+        lineCount = lines;
         return j + 1;
       }
-      p2 = p1;
-      p1 = c;
     }
-    this.prev1 = p1;
-    this.prev2 = p2;
+    if (limit < len) {
+      // A header block this large is not something we can follow: stop tracking.
+      this.mode = Mode.Off;
+      return -1;
+    }
+    this.prev2 = len >= 2 ? buf[off + len - 2]! : this.prev1;
+    this.prev1 = buf[off + len - 1]!;
     this.append(buf, off, len);
     return -1;
   }
@@ -263,24 +302,25 @@ export class Http1Direction {
   }
 
   /** Parses the header block `b[from..to)` (it ends with its blank line) straight from the bytes. */
-  private headersDone(b: Buffer, from: number, to: number, packet: number, time: number, host: HttpHost): void {
+  private headersDone(b: Buffer, from: number, to: number, at: FeedAt, host: HttpHost): void {
     this.hdrLen = 0;
     this.prev1 = this.prev2 = 0;
-    // Lines end at LF; a CR right before the LF is not part of the line.
-    let lineEnd = lineEndOf(b, from, to);
+    // Lines end at LF; a CR right before the LF is not part of the line. (Their positions are
+    // known when scanHeaders saw the whole block in this buffer, else they are looked for.)
+    const known = lineCount;
+    lineCount = -1;
+    let li = 0;
+    let lineEnd = known > 0 ? lineEnds[li++]! : lineEndOf(b, from, to);
     const startEnd = lineEnd > from && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-    // Every field declared up front (one object shape, no property added later: no out-of-object
-    // property store per message); absent ones stay undefined, as when they were never set.
-    const info: HttpInfo = {
-      method: undefined, path: undefined, host: undefined, status: undefined, reason: undefined, version: undefined,
-      contentLength: undefined, chunked: undefined, server: undefined, connectionClose: undefined,
-      bodyBytes: 0, complete: false, endPacket: packet, endTime: time, requestIndex: undefined,
-    };
+    // A message object of a finished connection or of a long one's dropped events when there is
+    // one, else a new one; every field set again (absent ones undefined, as when never set).
+    const info = host.spareInfo() ?? newInfo();
+    clearInfo(info, at);
     let chunked = false;
     let contentLength = -1;
     let connClose: boolean | undefined;
     for (let ls = lineEnd + 1; ls < to; ls = lineEnd + 1) {
-      lineEnd = lineEndOf(b, ls, to);
+      lineEnd = li < known ? lineEnds[li++]! : lineEndOf(b, ls, to);
       // Only Content-Length, Transfer-Encoding, Connection, Host and Server are read: a line whose
       // first byte cannot start one of them (nor is whitespace before the name) is skipped at once.
       const c0 = b[ls]! | 0x20;
@@ -371,14 +411,14 @@ export class Http1Direction {
     else if (contentLength >= 0) info.contentLength = contentLength;
     this.count++;
     this.cur = info;
-    host.message(info, this.pendingPacket, this.pendingTime);
-    info.endPacket = packet;
-    info.endTime = time;
+    host.message(info, this);
+    info.endPacket = at.number;
+    info.endTime = at.time;
     if (switched) {
       info.complete = true;
       this.mode = Mode.Off;
     } else if (noBody) {
-      this.finish(packet, time);
+      this.finish(at);
     } else if (chunked) {
       this.mode = Mode.ChunkSize;
       this.chunkLine = 0;
@@ -387,23 +427,23 @@ export class Http1Direction {
     } else if (contentLength >= 0) {
       this.remaining = contentLength;
       this.mode = Mode.Body;
-      if (contentLength === 0) this.finish(packet, time);
+      if (contentLength === 0) this.finish(at);
     } else {
       this.mode = Mode.UntilClose;
     }
   }
 
-  private finish(packet: number, time: number): void {
+  private finish(at: FeedAt): void {
     if (this.cur) {
       this.cur.complete = true;
-      this.cur.endPacket = packet;
-      this.cur.endTime = time;
+      this.cur.endPacket = at.number;
+      this.cur.endTime = at.time;
     }
     this.mode = Mode.Start;
   }
 
   /** Walks chunk framing (RFC 9112 §7.1) from byte i; returns the next index. */
-  private chunked(buf: Buffer, off: number, i: number, captured: number, len: number, packet: number, time: number): number {
+  private chunked(buf: Buffer, off: number, i: number, captured: number, len: number, at: FeedAt): number {
     const cur = this.cur!;
     while (i < captured) {
       if (this.mode === Mode.ChunkData) {
@@ -451,7 +491,7 @@ export class Http1Direction {
       // Trailers: ends at an empty line.
       if (c === 0x0a) {
         if (this.trailerLineLen === 0) {
-          this.finish(packet, time);
+          this.finish(at);
           return i;
         }
         this.trailerLineLen = 0;
@@ -474,6 +514,29 @@ export class Http1Direction {
   }
 }
 
+/**
+ * Every field declared up front: one object shape, no property added later (no out-of-object
+ * property store per message). clearInfo sets the values.
+ */
+function newInfo(): HttpInfo {
+  return {
+    method: undefined, path: undefined, host: undefined, status: undefined, reason: undefined, version: undefined,
+    contentLength: undefined, chunked: undefined, server: undefined, connectionClose: undefined,
+    bodyBytes: 0, complete: false, endPacket: 0, endTime: 0.5, requestIndex: undefined,
+  };
+}
+
+/** Every field back to the value of a message just started at `at`. */
+function clearInfo(i: HttpInfo, at: FeedAt): void {
+  i.method = i.path = i.host = i.reason = i.version = i.server = undefined;
+  i.status = i.contentLength = i.requestIndex = undefined;
+  i.chunked = i.connectionClose = undefined;
+  i.bodyBytes = 0;
+  i.complete = false;
+  i.endPacket = at.number;
+  i.endTime = at.time;
+}
+
 // ---- byte helpers for header parsing (no intermediate strings) ----------------------------
 
 const bytes = (t: string): Uint8Array => Uint8Array.from(t, (ch) => ch.charCodeAt(0));
@@ -485,6 +548,39 @@ const N_SERVER = bytes('server');
 const N_CHUNKED = bytes('chunked');
 const N_CLOSE = bytes('close');
 const N_KEEP_ALIVE = bytes('keep-alive');
+
+/**
+ * Line ends (LF positions) of the header block scanHeaders just found in one buffer, for its
+ * headersDone right after: `lineCount` of them, -1 when not noted (a block spanning segments,
+ * or longer than MAX_LINES lines). Shared by all trackers: consumed before any other feed.
+ */
+const MAX_LINES = 128;
+const lineEnds = new Int32Array(MAX_LINES);
+let lineCount = -1;
+
+/**
+ * Index of the next LF in b[from..end), or `end`: four bytes at a time (a word holding no LF is
+ * passed with one test), twice as fast as a byte loop on header blocks. (Buffer#indexOf is not
+ * bounded by `end`: on bytes without LF it would search the rest of the read window every time.)
+ */
+function nextLf(b: Buffer, from: number, end: number): number {
+  if (b !== wordsOf) {
+    wordsOf = b;
+    words = new Uint32Array(b.buffer, b.byteOffset & ~3, ((b.byteOffset & 3) + b.length) >>> 2);
+  }
+  const shift = b.byteOffset & 3; // word w holds bytes 4w - shift .. 4w - shift + 3 of b
+  let k = from;
+  for (; k < end && ((k + shift) & 3) !== 0; k++) if (b[k] === 0x0a) return k;
+  for (; k + 4 <= end; k += 4) {
+    const v = words[(k + shift) >>> 2]! ^ 0x0a0a0a0a;
+    // (v - 0x01010101) & ~v & 0x80808080 is non-zero iff a byte of v is zero: a byte of the word is LF.
+    if (((v - 0x01010101) & ~v & 0x80808080) !== 0) break;
+  }
+  for (; k < end; k++) if (b[k] === 0x0a) return k;
+  return end;
+}
+let wordsOf: Buffer | null = null;
+let words: Uint32Array = new Uint32Array(0);
 
 /** Index of the next LF in b[from..to), or `to`. */
 function lineEndOf(b: Buffer, from: number, to: number): number {

@@ -9,7 +9,7 @@ import { looksLikeRequest, looksLikeResponse } from './http1.js';
 const H2 = Buffer.from('PRI * HTTP/2.0', 'latin1');
 
 export function payloadKind(buf: Buffer, off: number, len: number): PayloadKind {
-  if (len >= H2.length && buf.compare(H2, 0, H2.length, off, off + H2.length) === 0) return 'h2-preface';
+  if (len >= H2.length && startsWith(buf, off, H2)) return 'h2-preface';
   if (len >= 3) {
     const b0 = buf[off]!, b1 = buf[off + 1]!, b2 = buf[off + 2]!;
     // TLS record: content type 20..23, version 3.x (RFC 8446 §5.1); handshake type 1 = ClientHello.
@@ -27,4 +27,10 @@ export function payloadKind(buf: Buffer, off: number, len: number): PayloadKind 
   if (looksLikeRequest(buf, off, len)) return 'http-request';
   if (looksLikeResponse(buf, off, len)) return 'http-response';
   return 'other';
+}
+
+/** buf[off..) starts with `t` (a byte loop: Buffer.compare is a native call, dear for 14 bytes). */
+function startsWith(buf: Buffer, off: number, t: Uint8Array): boolean {
+  for (let k = 0; k < t.length; k++) if (buf[off + k] !== t[k]) return false;
+  return true;
 }

@@ -64,6 +64,21 @@ export function resetSeqState(s: SeqState): void {
   s.dupAckNum = 0; s.maxSeqToBeAcked = 0; s.window = -1; s.lastFlags = 0;
 }
 
+/** What analyzeSegment reads of a segment (a decoded Packet has these fields). */
+export interface Segment {
+  seq: number;
+  ack: number;
+  flags: number;
+  /** Raw (unscaled) window. */
+  window: number;
+  payloadLen: number;
+  time: number;
+}
+
+// analyzeSegment's arguments as analyzeSegmentOf reads them (the connection table calls that directly).
+const scratch: Segment = { seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, time: 0.5 };
+const rttScratch = { rtt: 0.5 };
+
 /**
  * Analyze one segment sent by `fwd` (the peer's state is `rev`) and update both.
  * `firstRtt` is the handshake RTT in seconds (0 when unknown): Wireshark's out-of-order threshold.
@@ -80,6 +95,21 @@ export function analyzeSegment(
   time: number,
   firstRtt: number,
 ): number {
+  const s = scratch;
+  s.seq = seq; s.ack = ack; s.flags = flags; s.window = window; s.payloadLen = seglen; s.time = time;
+  rttScratch.rtt = firstRtt;
+  return analyzeSegmentOf(fwd, rev, s, rttScratch);
+}
+
+/**
+ * analyzeSegment for a segment given as an object, and the connection's handshake RTT as
+ * `conn.rtt` (seconds, <= 0 unknown): the per-packet form. (Sequence numbers above 2^30 and
+ * times passed as arguments to a call that is not inlined are each boxed into a new heap
+ * number, tens of bytes of garbage per packet; read from the objects they are not.)
+ */
+export function analyzeSegmentOf(fwd: SeqState, rev: SeqState, seg: Segment, conn: { rtt: number }): number {
+  const seq = seg.seq, ack = seg.ack, flags = seg.flags, window = seg.window, seglen = seg.payloadLen, time = seg.time;
+  const firstRtt = conn.rtt > 0 ? conn.rtt : 0;
   let a = 0;
   if (!fwd.baseSet) {
     fwd.baseSet = true;

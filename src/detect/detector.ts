@@ -56,7 +56,11 @@ export interface DetectorContext {
 export interface Detector {
   /** The finding kind(s) this detector decides. */
   readonly kinds: readonly string[];
-  /** Called once per connection when it is finalized (closed and lingered, evicted, or at capture end). */
+  /**
+   * Called once per connection when it is finalized (closed and lingered, evicted, or at capture end).
+   * The flow, its events and their `http` messages may serve a later connection once the call
+   * returns: keep ids and copies (Evidence), never these objects.
+   */
   onFlowEnd?(flow: Flow, ctx: DetectorContext): void;
   onIcmpError?(ev: IcmpErrorEvent, ctx: DetectorContext): void;
   onFragmentedDatagram?(ev: FragmentedDatagramEvent, ctx: DetectorContext): void;

@@ -16,6 +16,7 @@ import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evAt, evOf, eventsOf, fmtS, plural, round, tidyEvidence } from './common/net-util.js';
 import { Budget, heapCap } from './common/budget.js';
+import { PortMap } from '../util/port-map.js';
 
 /** 2 MSL with RFC 793's MSL of 2 minutes. */
 export const TWO_MSL_S = 240;
@@ -140,8 +141,8 @@ interface ClientState {
 export function portReuse(): Detector {
   // server → client endpoint → the last connection on that 4-tuple (the endpoint texts are shared
   // by the flows of one host, so these lookups hash no new string per connection)
-  // (keyed server → client address → client port: numeric keys for the big inner maps)
-  const last = new Map<string, Map<string, Map<number, number>>>();
+  // (keyed server → client address → client port: numeric keys, a PortMap for the big inner maps)
+  const last = new Map<string, Map<string, PortMap<number>>>();
   // ...as a slot in these columns (id and end of that connection): no object per connection.
   let lastId = new Float64Array(1024);
   let lastEnd = new Float64Array(1024);
@@ -161,7 +162,7 @@ export function portReuse(): Detector {
       let toServer = last.get(f.server);
       if (!toServer) last.set(f.server, (toServer = new Map()));
       let fromClient = toServer.get(f.clientAddr);
-      if (!fromClient) toServer.set(f.clientAddr, (fromClient = new Map()));
+      if (!fromClient) toServer.set(f.clientAddr, (fromClient = new PortMap<number>()));
       let slot = fromClient.get(f.clientPort);
       let prevId = -1, prevEnd = 0;
       if (slot === undefined) {
