@@ -39,7 +39,12 @@ export interface FlowTableOptions {
   maxFlows?: number;
   /** Seconds of capture time a closed connection waits for late packets (default 5). */
   lingerS?: number;
-  /** Closed connections waiting for late packets at most; beyond, the oldest are finalized early (default 4096). */
+  /**
+   * Closed connections waiting for late packets at most; beyond, the oldest are finalized early
+   * (default 1024). Below about 200 closes a second the 5 s linger decides; at 2000 a second a
+   * closed connection still waits 0.5 s, at 30 000 (a load test) about 34 ms. 4096 cost 70 MiB
+   * more peak memory on 300k tiny connections for no difference in any output we have.
+   */
   maxLingering?: number;
   /** Events kept per connection (default 128: the first quarter and the most recent ones; see pushEvent). */
   maxEvents?: number;
@@ -185,7 +190,7 @@ export class FlowTable implements HttpHost {
     this.nextId = opts.firstId ?? 0;
     this.maxFlows = opts.maxFlows ?? 250_000;
     this.lingerS = opts.lingerS ?? 5;
-    this.maxLingering = opts.maxLingering ?? 4096;
+    this.maxLingering = opts.maxLingering ?? 1024;
     this.maxEvents = opts.maxEvents ?? 128;
     this.file = opts.file ?? 0;
   }
