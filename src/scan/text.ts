@@ -14,10 +14,16 @@ export function mib(b: number): string {
   return b >= 1048576 ? `${(b / 1048576).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 }
 
+/** A file's error without its leading "PATH: " (reader errors name the file; the line already does). */
+function errorOf(f: FileRecord): string {
+  const e = f.error ?? '';
+  return e.startsWith(f.path + ': ') ? e.slice(f.path.length + 2) : e;
+}
+
 export function fileLine(f: FileRecord, color: boolean): string {
   const c = palette(color);
   const what = f.error !== null
-    ? c.red(`FAILED: ${safeText(f.error)}`)
+    ? c.red(`FAILED: ${safeText(errorOf(f))}`)
     : f.findings === 0
       ? c.green('no broken connections')
       : sev(c, f.severity, `${f.findings} finding(s): ${Object.entries(f.findings_by_kind).map(([k, n]) => `${k}×${n}`).join(', ')}`) +
@@ -67,7 +73,7 @@ export function stderrSummary(files: FileRecord[], skipped: SkippedRecord[], sec
   const failed = files.filter((f) => f.error !== null);
   const bytes = files.reduce((n, f) => n + f.size, 0);
   let s = `pcap-reset: scanned ${files.length} capture file(s) (${mib(bytes)}) in ${seconds.toFixed(1)} s; ${failed.length} failed, ${skipped.length} skipped\n`;
-  for (const f of failed.slice(0, maxList)) s += `  failed:  ${safeText(f.path)}: ${safeText(f.error!)}\n`;
+  for (const f of failed.slice(0, maxList)) s += `  failed:  ${safeText(f.path)}: ${safeText(errorOf(f))}\n`;
   if (failed.length > maxList) s += `  ... and ${failed.length - maxList} more failed (see --json)\n`;
   for (const k of skipped.slice(0, maxList)) s += `  skipped: ${safeText(k.path)}: ${safeText(k.reason)}\n`;
   if (skipped.length > maxList) s += `  ... and ${skipped.length - maxList} more skipped (see --json)\n`;
