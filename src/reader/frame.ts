@@ -72,7 +72,7 @@ export interface ReadOptions {
   maxPackets?: number;
   /** Called now and then with the compressed/raw byte count read so far (for progress bars). */
   onProgress?: (bytesRead: number) => void;
-  /** Chunk size for file reads (default 1 MiB). */
+  /** Chunk size for file reads (default 2 MiB). */
   chunkSize?: number;
   /** Stop early when this returns true (checked between chunks). */
   shouldStop?: () => boolean;
