@@ -16,7 +16,7 @@
  * oldest are finalized before their linger ends: memory stays flat.
  */
 import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
-import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, type PayloadKind, newDirStats, resetDirStats } from './flow.js';
+import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, type PayloadKind, flowEventWith, newDirStats, resetDirStats } from './flow.js';
 import { Http1Direction, type HttpHost } from './http1.js';
 import { payloadKind } from './payload-kind.js';
 import {
@@ -24,6 +24,7 @@ import {
   A_DUP_ACK, A_ZERO_WINDOW, A_ZERO_WINDOW_PROBE, analyzeSegmentOf, newSeqState, resetSeqState, type SeqState, seqGT,
 } from './seq-analysis.js';
 import { isLikelyServerPort } from './server-ports.js';
+import { objectArray } from '../util/object-array.js';
 import { PortMap } from '../util/port-map.js';
 
 export interface FlowTableOptions {
@@ -170,7 +171,7 @@ export class FlowTable implements HttpHost {
   private mask = 4095;
   private lruHead: Conn | null = null;
   private lruTail: Conn | null = null;
-  private closing: Conn[] = [];
+  private closing: Conn[] = objectArray();
   private closingHead = 0;
   private nextId: number;
   private readonly maxFlows: number;
@@ -303,7 +304,7 @@ export class FlowTable implements HttpHost {
       flow.synTime = -1; flow.synAckTime = -1; flow.handshakeAckTime = -1; flow.rtt = -1; flow.rttClientSide = -1; flow.rttServerSide = -1;
       flow.state = 'open'; flow.firstFinBy = ''; flow.firstRstBy = ''; flow.requests = 0; flow.responses = 0;
       this.recycleAll(flow.events);
-      flow.events = []; flow.eventsDropped = 0; flow.requestsDropped = undefined; flow.dropGapPacket = undefined;
+      flow.events = objectArray(); flow.eventsDropped = 0; flow.requestsDropped = undefined; flow.dropGapPacket = undefined;
       flow.truncated = false; flow.evicted = false;
     } else {
       flow = {
@@ -317,7 +318,7 @@ export class FlowTable implements HttpHost {
         state: 'open', firstFinBy: '', firstRstBy: '', requests: 0, responses: 0,
         // (the fields of long connections too, undefined: every Flow has one shape, which the
         // detectors' code reading flows sees, not one more for the connections that dropped events)
-        events: [], eventsDropped: 0, requestsDropped: undefined, dropGapPacket: undefined, truncated: false, evicted: false,
+        events: objectArray(), eventsDropped: 0, requestsDropped: undefined, dropGapPacket: undefined, truncated: false, evicted: false,
       };
     }
     let conn: Conn;
@@ -437,18 +438,18 @@ export class FlowTable implements HttpHost {
     const s = c.seq[dir]!;
     const seq = s.baseSet ? (p.seq - s.base) >>> 0 : 0;
     const plain = ack === undefined && retransmission === undefined && duplicate === undefined && stallS === undefined && proto === undefined;
-    let ev = plain ? this.spareBase.pop() : undefined;
+    if (!plain) {
+      this.pushEvent(c, flowEventWith(type, dir as 0 | 1, p.number, p.time, p.tsNsec, seq, p.payloadLen, p.ttl, p.ipId,
+        ack, retransmission, duplicate, stallS, proto));
+      return;
+    }
+    let ev = this.spareBase.pop();
     if (ev === undefined) {
       ev = { type, dir: dir as 0 | 1, packet: p.number, time: p.time, tsNsec: p.tsNsec, seq, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId };
     } else {
       ev.type = type; ev.dir = dir as 0 | 1; ev.packet = p.number; ev.time = p.time; ev.tsNsec = p.tsNsec;
       ev.seq = seq; ev.len = p.payloadLen; ev.ttl = p.ttl; ev.ipId = p.ipId;
     }
-    if (ack !== undefined) ev.ack = ack;
-    if (retransmission !== undefined) ev.retransmission = retransmission;
-    if (duplicate !== undefined) ev.duplicate = duplicate;
-    if (stallS !== undefined) ev.stallS = stallS;
-    if (proto !== undefined) ev.proto = proto;
     this.pushEvent(c, ev);
   }
 
@@ -490,7 +491,10 @@ export class FlowTable implements HttpHost {
     d.lastTime = t;
     f.end = t;
     f.lastPacket = p.number;
-    if (p.direction !== 0) d.captureDirection = p.direction;
+    // Counters and fields a packet changes only sometimes are written on every packet (branch-free,
+    // below too): a branch first taken in the 20th capture of a scan has no type feedback and would
+    // deoptimize this hot function, which is then compiled again.
+    d.captureDirection = p.direction !== 0 ? p.direction : d.captureDirection;
     if (p.truncated) { d.truncatedPackets++; f.truncated = true; }
     if (p.ipTotalLen > d.maxIpLen) d.maxIpLen = p.ipTotalLen;
     if ((flags & RST) === 0) {
@@ -504,16 +508,21 @@ export class FlowTable implements HttpHost {
     const retrans = (a & A_RETRANSMISSION) !== 0;
     const ps = c.n;
     const k = N_PREV + 6 * dir;
-    const dup = ps[k] === p.seq && ps[k + 1] === p.ack && ps[k + 2] === flags && ps[k + 3] === len && ps[k + 4] === p.ipId && t - ps[k + 5]! < 0.001;
+    // (each comparison evaluated, not short-circuited: see captureDirection)
+    const sameSeq = ps[k] === p.seq, sameAck = ps[k + 1] === p.ack, sameFlags = ps[k + 2] === flags;
+    const sameLen = ps[k + 3] === len, sameId = ps[k + 4] === p.ipId, soon = t - ps[k + 5]! < 0.001;
+    const dup = sameSeq && sameAck && sameFlags && sameLen && sameId && soon;
     ps[k] = p.seq; ps[k + 1] = p.ack; ps[k + 2] = flags; ps[k + 3] = len; ps[k + 4] = p.ipId; ps[k + 5] = t;
-    if (dup) d.duplicates++;
-    if (retrans) d.retransmissions++;
-    if (a & A_FAST_RETRANSMISSION) d.fastRetransmissions++;
-    if (a & A_SPURIOUS) d.spuriousRetransmissions++;
-    if (a & A_OUT_OF_ORDER) d.outOfOrder++;
-    if (a & A_LOST_SEGMENT) { d.lostSegments++; this.addEvent(c, 'lost-segment', dir, p); }
-    if (a & A_DUP_ACK) d.duplicateAcks++;
-    if (a & A_KEEP_ALIVE) { d.keepAlives++; this.addEvent(c, 'keep-alive', dir, p); }
+    d.duplicates += dup ? 1 : 0;
+    d.retransmissions += retrans ? 1 : 0;
+    d.fastRetransmissions += a & A_FAST_RETRANSMISSION ? 1 : 0;
+    d.spuriousRetransmissions += a & A_SPURIOUS ? 1 : 0;
+    d.outOfOrder += a & A_OUT_OF_ORDER ? 1 : 0;
+    d.keepAlives += a & A_KEEP_ALIVE ? 1 : 0;
+    d.lostSegments += a & A_LOST_SEGMENT ? 1 : 0;
+    d.duplicateAcks += a & A_DUP_ACK ? 1 : 0;
+    if (a & A_LOST_SEGMENT) this.addEvent(c, 'lost-segment', dir, p);
+    if (a & A_KEEP_ALIVE) this.addEvent(c, 'keep-alive', dir, p);
 
     // Zero window and its end (the stall).
     if (a & A_ZERO_WINDOW) {
@@ -558,7 +567,7 @@ export class FlowTable implements HttpHost {
     // Largest segment and the largest one acknowledged (path MTU evidence).
     if (len > 0) {
       if (len > d.maxSegment) d.maxSegment = len;
-      if (other.mss > 0 && len > other.mss) d.segmentsAboveMss++;
+      d.segmentsAboveMss += other.mss > 0 && len > other.mss ? 1 : 0;
       if (!retrans && len > c.n[N_PEND_SIZE + dir]!) {
         c.n[N_PEND_SIZE + dir] = len;
         c.n[N_PEND_END + dir] = (p.seq + len) >>> 0;
@@ -697,8 +706,8 @@ export class FlowTable implements HttpHost {
   // Request/response events dropped from the middle of long connections, and their messages,
   // reused for new messages (a keep-alive connection's thousands of them are otherwise garbage
   // that lived long enough to be promoted to the old generation).
-  private readonly spareEvents: FlowEvent[] = [];
-  private readonly spareInfos: HttpInfo[] = [];
+  private readonly spareEvents: FlowEvent[] = objectArray();
+  private readonly spareInfos: HttpInfo[] = objectArray();
 
   /** HttpHost: a finished message object to reuse. */
   spareInfo(): HttpInfo | undefined {
@@ -706,7 +715,7 @@ export class FlowTable implements HttpHost {
   }
 
   /** Events without optional fields, of finished connections, for addEvent. */
-  private readonly spareBase: FlowEvent[] = [];
+  private readonly spareBase: FlowEvent[] = objectArray();
 
   /**
    * The events of a finished connection nobody kept (its Flow is being reused, see
@@ -720,7 +729,7 @@ export class FlowTable implements HttpHost {
         e.http = undefined;
         if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
       } else if (e.ack === undefined && e.retransmission === undefined && e.duplicate === undefined && e.stallS === undefined && e.proto === undefined) {
-        // (addEvent sets an optional field only when given: none set is the plain shape)
+        // (none defined: the plain shape; an event with any has them all, see flowEventWith)
         if (this.spareBase.length < SPARE_MAX) this.spareBase.push(e);
       }
     }
@@ -790,7 +799,7 @@ export class FlowTable implements HttpHost {
   }
 
   /** Finalized connections (and, when `flowFree`, their Flow) ready for reuse. */
-  private readonly pool: Conn[] = [];
+  private readonly pool: Conn[] = objectArray();
 
   /** End of input: finalize every connection still open, in id order. */
   finish(): void {
@@ -804,7 +813,7 @@ export class FlowTable implements HttpHost {
     for (let c = this.lruHead; c; c = c.next) rest.push(c);
     rest.sort((x, y) => x.flow.id - y.flow.id);
     for (const c of rest) this.finalize(c);
-    this.closing = [];
+    this.closing = objectArray();
     this.closingHead = 0;
   }
 }

@@ -137,6 +137,12 @@ export interface Packet {
 }
 
 export function newPacket(): Packet {
+  // The quoted sequence number is made a float field from the start (2^31, then 0): created as
+  // the integer 0, the first quote of a sequence number at or above 2^30 (most of them, from the
+  // first ICMP error quoting TCP, often late in a scan) would change the field's representation,
+  // retire the object's hidden class and deoptimize the decoder functions resetting it.
+  const quoted: QuotedHeader = { ipVersion: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, srcPort: 0, dstPort: 0, seq: 2 ** 31, ipTotalLen: 0 };
+  quoted.seq = 0;
   return {
     number: 0, tsSec: 0, tsNsec: 0, time: 0, wireLen: 0, capLen: 0, linkType: 0, interfaceId: 0, direction: 0,
     ipVersion: 0, src: new Uint32Array(4), dst: new Uint32Array(4), ttl: 0, ipId: -1, df: false,
@@ -147,7 +153,7 @@ export function newPacket(): Packet {
     l4Buf: Buffer.alloc(0), payloadOff: 0,
     optMss: -1, optWscale: -1, optSackPerm: false, optTsVal: -1, optTsEcr: -1, truncated: false,
     icmpType: -1, icmpCode: -1, icmpMtu: -1,
-    quoted: { ipVersion: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, srcPort: 0, dstPort: 0, seq: 0, ipTotalLen: 0 },
+    quoted,
     problem: '',
   };
 }
