@@ -75,7 +75,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   const detectors: Detector[] = (opts.detectors ?? DETECTORS).map((make) => make());
   const captures: CaptureSummary[] = [];
   // Compact while reading (typed-array columns); the FlowSummary objects are made at the end.
-  const flowList = new FlowList(opts.maxFlowList ?? FLOW_LIST_CAP);
+  const listCap = opts.maxFlowList ?? FLOW_LIST_CAP;
+  const flowList = new FlowList(listCap);
   const findings: Finding[] = [];
   const retained = new Map<number, Flow>();
   let retainOrder: number[] = [];
@@ -104,7 +105,6 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   };
 
   const keepAll = opts.allFlows ?? true;
-  const listCap = opts.maxFlowList ?? FLOW_LIST_CAP;
   const unlisted = newFlowTally();
   const onFlowEnd = (flow: Flow) => {
     const interesting = isInteresting(flow);

@@ -8,7 +8,7 @@
  * few KB (its model, sequence state, event list), so its default follows V8's heap limit
  * (`node --max-old-space-size`), from 10 000 up to 250 000.
  */
-import { getHeapStatistics } from 'node:v8';
+import { heapCap } from '../util/heap-cap.js';
 
 /** Heap bytes budgeted per open connection (measured ~2.6-2.9 kB for half-open ones, plus slack). */
 const BYTES_PER_OPEN_FLOW = 3072;
@@ -18,7 +18,6 @@ export const MAX_FLOWS_CEILING = 250_000;
 export const MAX_FLOWS_FLOOR = 10_000;
 
 /** Default open-connection cap for this process's heap limit. */
-export function defaultMaxFlows(heapLimit = getHeapStatistics().heap_size_limit): number {
-  const n = Math.floor((heapLimit * TABLE_SHARE) / BYTES_PER_OPEN_FLOW);
-  return Math.max(MAX_FLOWS_FLOOR, Math.min(MAX_FLOWS_CEILING, n));
+export function defaultMaxFlows(heapLimit?: number): number {
+  return heapCap(BYTES_PER_OPEN_FLOW / TABLE_SHARE, MAX_FLOWS_FLOOR, MAX_FLOWS_CEILING, heapLimit);
 }

@@ -13,7 +13,7 @@
  */
 import { SEVERITY_RANK, type Finding } from '../detect/finding.js';
 import type { Verdict } from './result.js';
-import { minOf } from '../detect/common/extremes.js';
+import { minOf } from '../util/extremes.js';
 
 export function explainedCount(f: Finding): number {
   const n = f.params['failures'] ?? f.params['count'];

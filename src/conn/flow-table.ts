@@ -89,9 +89,6 @@ class Conn {
   // (-0.5 as the first previous-segment time keeps the literal an unboxed double array; seq -1 never matches)
   n: number[] = [-1, -1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -0.5, -1, -1, -1, -1, -1, -0.5];
 
-  /** The Flow may be reused with this Conn (its consumer let it go, see FlowTableOptions.onFlowEnd). */
-  flowFree = false;
-
   constructor(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number) {
     this.setIdentity(flow, hash, ipVersion, cAddr, cPort, sAddr, sPort);
   }
@@ -118,12 +115,16 @@ class Conn {
     this.closedAt = 0;
     this.queued = false;
     this.finalized = false;
-    this.flowFree = false;
     const n = this.n;
     n[0] = n[1] = -1;
     for (let i = 2; i < 8; i++) n[i] = 0;
     for (let i = 8; i < 20; i++) n[i] = -1;
   }
+}
+
+/** An event without any optional field has the plain shape (one with any has them all, see flowEventWith). */
+function noOptions(ack?: boolean, retransmission?: boolean, duplicate?: boolean, stallS?: number, proto?: PayloadKind): boolean {
+  return ack === undefined && retransmission === undefined && duplicate === undefined && stallS === undefined && proto === undefined;
 }
 
 /** Finalized connections kept for reuse at most. */
@@ -291,7 +292,8 @@ export class FlowTable implements HttpHost {
     const server = this.endpointText(v, sAddr, serverAddr, sPort);
     const pooled = this.pool.length > 0 ? this.pool.pop()! : null;
     let flow: Flow;
-    if (pooled?.flowFree) {
+    // A pooled Conn keeps its Flow only when the consumer let it go (see finalize).
+    if (pooled !== null && pooled.flow !== RELEASED_FLOW) {
       // The same values as the literal below, in the objects of a finished connection nobody kept.
       flow = pooled.flow;
       flow.id = this.nextId++;
@@ -304,7 +306,7 @@ export class FlowTable implements HttpHost {
       flow.synTime = -1; flow.synAckTime = -1; flow.handshakeAckTime = -1; flow.rtt = -1; flow.rttClientSide = -1; flow.rttServerSide = -1;
       flow.state = 'open'; flow.firstFinBy = ''; flow.firstRstBy = ''; flow.requests = 0; flow.responses = 0;
       this.recycleAll(flow.events);
-      flow.events = objectArray(); flow.eventsDropped = 0; flow.requestsDropped = undefined; flow.dropGapPacket = undefined;
+      flow.events.length = 0; flow.eventsDropped = 0; flow.requestsDropped = undefined; flow.dropGapPacket = undefined;
       flow.truncated = false; flow.evicted = false;
     } else {
       flow = {
@@ -437,8 +439,7 @@ export class FlowTable implements HttpHost {
   ): void {
     const s = c.seq[dir]!;
     const seq = s.baseSet ? (p.seq - s.base) >>> 0 : 0;
-    const plain = ack === undefined && retransmission === undefined && duplicate === undefined && stallS === undefined && proto === undefined;
-    if (!plain) {
+    if (!noOptions(ack, retransmission, duplicate, stallS, proto)) {
       this.pushEvent(c, flowEventWith(type, dir as 0 | 1, p.number, p.time, p.tsNsec, seq, p.payloadLen, p.ttl, p.ipId,
         ack, retransmission, duplicate, stallS, proto));
       return;
@@ -728,7 +729,7 @@ export class FlowTable implements HttpHost {
         if (this.spareInfos.length < SPARE_MAX) this.spareInfos.push(e.http);
         e.http = undefined;
         if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
-      } else if (e.ack === undefined && e.retransmission === undefined && e.duplicate === undefined && e.stallS === undefined && e.proto === undefined) {
+      } else if (noOptions(e.ack, e.retransmission, e.duplicate, e.stallS, e.proto)) {
         // (none defined: the plain shape; an event with any has them all, see flowEventWith)
         if (this.spareBase.length < SPARE_MAX) this.spareBase.push(e);
       }
@@ -792,13 +793,12 @@ export class FlowTable implements HttpHost {
     const free = this.opts.onFlowEnd(f) === true;
     // A Conn still in the closing queue stays out of the pool (the queue would see it again).
     if (!c.queued && this.pool.length < POOL_MAX) {
-      c.flowFree = free;
-      if (!c.flowFree) c.flow = RELEASED_FLOW;
+      if (!free) c.flow = RELEASED_FLOW;
       this.pool.push(c);
     }
   }
 
-  /** Finalized connections (and, when `flowFree`, their Flow) ready for reuse. */
+  /** Finalized connections (and their Flow, unless it is RELEASED_FLOW) ready for reuse. */
   private readonly pool: Conn[] = objectArray();
 
   /** End of input: finalize every connection still open, in id order. */

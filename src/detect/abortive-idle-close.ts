@@ -20,7 +20,7 @@ import { capitalize, fmtConfigS, fmtMs, fmtS, plural, round3 } from './common/fo
 import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { SYMPTOM } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
-import { minOf } from './common/extremes.js';
+import { minOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 interface ServerState {

@@ -12,7 +12,7 @@ import type { Detector, DetectorContext, IcmpErrorEvent } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { addrOf, capEvidence, evAt, plural } from './common/net-util.js';
-import { maxOf, minOf } from './common/extremes.js';
+import { maxOf, minOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 interface Group {

@@ -22,7 +22,7 @@ import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { CLOSED_BEFORE_RESPONSE, RESET_BEFORE_RESPONSE } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { idleTimeoutAdvice } from '../knowledge/advice.js';
-import { maxOf, minOf } from './common/extremes.js';
+import { maxOf, minOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 interface IdleClose {

@@ -15,7 +15,8 @@ import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evAt, evOf, eventsOf, fmtS, plural, round, tidyEvidence } from './common/net-util.js';
-import { Budget, heapCap } from './common/budget.js';
+import { Budget } from './common/budget.js';
+import { heapCap } from '../util/heap-cap.js';
 import { PortMap } from '../util/port-map.js';
 
 /** 2 MSL with RFC 793's MSL of 2 minutes. */

@@ -27,7 +27,7 @@ import { explainedFlows } from './common/run-state.js';
 import { RESET_BEFORE_RESPONSE } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { requestCapAdvice } from '../knowledge/advice.js';
-import { minOf } from './common/extremes.js';
+import { minOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 interface Capped {

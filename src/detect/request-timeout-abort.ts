@@ -21,7 +21,7 @@ import { clientLabel, PerServer, serverHeaderOf } from './common/per-server.js';
 import { CLOSED_BEFORE_RESPONSE, TIMEOUT } from './common/symptoms.js';
 import { guessSoftware } from '../knowledge/guess.js';
 import { requestTimeoutAdvice } from '../knowledge/advice.js';
-import { minOf } from './common/extremes.js';
+import { minOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 interface State {

@@ -13,7 +13,7 @@ import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { blackholeOf } from './common/net-mtu.js';
 import { capEvidence, evOf, flowRef, fmtList, fmtS, intervals, round, senderOf, sideName, tidyEvidence } from './common/net-util.js';
-import { maxOf } from './common/extremes.js';
+import { maxOf } from '../util/extremes.js';
 
 export const MIN_RETRANSMISSIONS = 3;
 export const MIN_RATIO = 0.1;

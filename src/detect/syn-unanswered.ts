@@ -16,7 +16,7 @@ import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
 import { capEvidence, evOf, eventsOf, fmtList, fmtS, intervals, plural, round, tidyEvidence, timeWindows } from './common/net-util.js';
-import { maxOf } from './common/extremes.js';
+import { maxOf } from '../util/extremes.js';
 import { Budget } from './common/budget.js';
 
 const WINDOW_GAP_S = 10;

@@ -5,7 +5,7 @@
  * examined; later ones are only counted, and `finish` says so in one warning, so the
  * counts in the findings are then lower bounds.
  */
-import { getHeapStatistics } from 'node:v8';
+import { heapCap } from '../../util/heap-cap.js';
 import type { DetectorContext } from '../detector.js';
 
 /**
@@ -13,11 +13,6 @@ import type { DetectorContext } from '../detector.js';
  * (`node --max-old-space-size`; a record costs up to ~2 kB with its evidence).
  */
 export const DETECTOR_ITEM_CAP = heapCap(32768, 2000, 20_000);
-
-/** One entry per `bytesPerEntry` of V8's heap limit, within [floor, ceiling]. */
-export function heapCap(bytesPerEntry: number, floor: number, ceiling: number): number {
-  return Math.max(floor, Math.min(ceiling, Math.floor(getHeapStatistics().heap_size_limit / bytesPerEntry)));
-}
 
 export class Budget {
   private used = 0;
@@ -37,11 +32,6 @@ export class Budget {
     }
     this.dropped++;
     return false;
-  }
-
-  /** Whether the budget is spent (callers may skip building a record). */
-  get full(): boolean {
-    return this.used >= this.cap;
   }
 
   /** At `finish`: one warning when candidates were dropped. */

@@ -16,7 +16,7 @@
  * the other side). RFC 4821 (PLPMTUD, Linux `tcp_mtu_probing`) is how a sender escapes it.
  */
 import type { Flow, FlowEvent } from '../../conn/flow.js';
-import { maxOf } from './extremes.js';
+import { maxOf } from '../../util/extremes.js';
 
 export interface Blackhole {
   dir: 0 | 1;

@@ -14,7 +14,7 @@ import { page } from './template.js';
 import { verdictSection } from './verdict.js';
 import { findingsIndex, findingsSection } from './findings.js';
 import { captureSection, connectionsSection } from './meta.js';
-import { minOf } from '../../detect/common/extremes.js';
+import { minOf } from '../../util/extremes.js';
 
 export interface HtmlReportOptions {
   /** Connections drawn at most (default 200). */
