@@ -54,6 +54,13 @@ export interface FlowTableOptions {
   file?: number;
 }
 
+/**
+ * Starting values of Conn.n (see there). -0.5 as the previous-segment times keeps the array
+ * unboxed doubles (a literal of small integers would be Smis); seq -1 and a negative time never
+ * match a real segment.
+ */
+const N_INIT: readonly number[] = [-1, -1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -0.5, -1, -1, -1, -1, -1, -0.5];
+
 /** Internal per-connection state around the public Flow model. */
 class Conn {
   // Definitely assigned by setIdentity, from the constructor and from reuse.
@@ -86,8 +93,7 @@ class Conn {
    * unacknowledged segment, size and end seq (for largest-acked-segment); N_PREV + 6 * dir:
    * previous segment (seq, ack, flags, len, IPv4 ID, time), spots packets captured twice.
    */
-  // (-0.5 as the first previous-segment time keeps the literal an unboxed double array; seq -1 never matches)
-  n: number[] = [-1, -1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -0.5, -1, -1, -1, -1, -1, -0.5];
+  n: number[] = N_INIT.slice();
 
   constructor(flow: Flow, hash: number, ipVersion: number, cAddr: Uint32Array, cPort: number, sAddr: Uint32Array, sPort: number) {
     this.setIdentity(flow, hash, ipVersion, cAddr, cPort, sAddr, sPort);
@@ -116,9 +122,7 @@ class Conn {
     this.queued = false;
     this.finalized = false;
     const n = this.n;
-    n[0] = n[1] = -1;
-    for (let i = 2; i < 8; i++) n[i] = 0;
-    for (let i = 8; i < 20; i++) n[i] = -1;
+    for (let i = 0; i < N_INIT.length; i++) n[i] = N_INIT[i]!;
   }
 }
 

@@ -13,18 +13,16 @@ import { blackholeOf } from './common/net-mtu.js';
 import { capEvidence, evOf, flowRef, fmtList, intervals, senderOf, sideName, tidyEvidence } from './common/net-util.js';
 
 export function pmtuBlackhole(): Detector {
+  /** Connections an ICMP "too big" quoted, until their end (bounded: taken out when read). */
   const icmp = new Set<number>();
-  let icmpDone = -1;
   return {
     kinds: ['pmtu-blackhole'],
     onIcmpError(ev) {
       if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
-      // The previous connection's ICMP mark is no longer needed (bounded memory; this one's is read below).
-      if (icmpDone >= 0) icmp.delete(icmpDone);
-      icmpDone = f.id;
-      const b = blackholeOf(f, icmp);
+      const icmpTooBig = icmp.delete(f.id);
+      const b = blackholeOf(f, icmpTooBig);
       if (!b) return;
       const sender = senderOf(f, b.dir);
       const d = f.dirs[b.dir];

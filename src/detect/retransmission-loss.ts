@@ -23,17 +23,15 @@ export const BACKOFF_COUNT = 3;
 export const END_GRACE_S = 5;
 
 export function retransmissionLoss(): Detector {
+  /** Connections an ICMP "too big" quoted, until their end (bounded: taken out when read). */
   const icmp = new Set<number>();
-  let icmpDone = -1;
   return {
     kinds: ['retransmission-loss'],
     onIcmpError(ev) {
       if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
-      // The previous connection's ICMP mark is no longer needed (bounded memory; this one's is read below).
-      if (icmpDone >= 0) icmp.delete(icmpDone);
-      icmpDone = f.id;
+      const icmpTooBig = icmp.delete(f.id);
       const [c, s] = f.dirs;
       const retrans = c.retransmissions + s.retransmissions;
       // Packets captured twice count as retransmissions in Wireshark, but nothing was lost.
@@ -50,7 +48,7 @@ export function retransmissionLoss(): Detector {
       const runs = sameSegmentRuns(rEvents);
       const worst = runs.reduce<FlowEvent[]>((a, b) => (b.length > a.length ? b : a), []);
       if (realRatio < MIN_RATIO && worst.length < BACKOFF_COUNT - 1) return;
-      if (blackholeOf(f, icmp)) return;
+      if (blackholeOf(f, icmpTooBig)) return;
       // The loss must be what the connection died of: it ended while (or soon after) retransmitting,
       // not after recovering and sitting idle for a minute.
       const lastRetrans = rEvents[rEvents.length - 1]!;

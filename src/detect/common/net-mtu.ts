@@ -33,8 +33,9 @@ export interface Blackhole {
 /** Smallest payload that can be "full-size" on any real path (576-byte datagrams minus headers). */
 const MIN_FULL = 512;
 
-export function blackholeOf(f: Flow, icmpTooBig: ReadonlySet<number>): Blackhole | null {
-  if (icmpTooBig.has(f.id)) return null;
+/** `icmpTooBig`: an ICMP frag-needed / packet-too-big quoted this connection (then PMTUD works). */
+export function blackholeOf(f: Flow, icmpTooBig: boolean): Blackhole | null {
+  if (icmpTooBig) return null;
   let best: Blackhole | null = null;
   for (const dir of [0, 1] as const) {
     const d = f.dirs[dir];
