@@ -257,11 +257,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     captures,
     flows,
     findings,
-    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted),
+    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted, perKind),
     verdict: pickVerdict(findings),
     timelines,
   };
-  for (const [kind, n] of perKind) if (n > findingCap) result.summary.findings_by_kind[kind] = n;
   return result;
 }
 

@@ -12,9 +12,11 @@ export function buildSummary(
   flowCount: number,
   warnings: string[],
   unlisted?: FlowTally,
+  /** Findings per kind, all of them, when `findings` keeps only the first of each kind. */
+  perKind?: ReadonlyMap<string, number>,
 ): AnalysisResult['summary'] {
   const byKind: Record<string, number> = {};
-  for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  for (const f of findings) byKind[f.kind] = perKind?.get(f.kind) ?? (byKind[f.kind] ?? 0) + 1;
   const states: Record<string, number> = {};
   const servers = new Map<string, { server: string; flows: number; failed: number; requests: number }>();
   for (const f of flows) {

@@ -7,11 +7,11 @@
  * the CLI must succeed within the same heap, warn that it evicted connections, and keep its
  * resident memory bounded.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, STACK } from '../helpers/cli.js';
+import { CLI, STACK, runCli } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
 import { layout, plain } from './mutate.js';
 
@@ -24,7 +24,7 @@ const RSS_MB = 600;
 
 describe('SYN flood (lab capture)', () => {
   it('is analyzed by the CLI within a 256 MB heap', () => {
-    const r = spawnSyncNode([HEAP, CLI, 'analyze', '--json', FLOOD]);
+    const r = runCli(['analyze', '--json', FLOOD], { env: { NODE_OPTIONS: HEAP }, timeoutMs: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -112,8 +112,3 @@ describe('SYN flood (lab capture)', () => {
     console.log(`flood: ${out.summary.flows} connections, ${out.summary.tcp_packets} packets in ${secs.toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB; warnings: ${warnings.join(" | ")}`);
   }, 180_000);
 });
-
-/** node with a heap limit (a node option, before the script), as a user would run it. */
-function spawnSyncNode(args: string[]) {
-  return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
-}

@@ -16,6 +16,8 @@ export interface Sample {
   /** Plain (decompressed) bytes. */
   bytes: Buffer;
   layout: Layout;
+  /** Its analysis, whole (the clean baseline of every mutation that keeps all records). */
+  clean: AnalysisResult;
 }
 
 /** Seed of every fuzz test (PCAP_RESET_FUZZ_SEED overrides). */
@@ -48,10 +50,11 @@ export async function loadSamples(maxBytes = 64 * 1024): Promise<Sample[]> {
     if (bytes.length > maxBytes * 4) continue;
     const l = layout(bytes);
     if (!l || l.packets === 0) continue;
-    const r = await analyzeBytes(bytes, 'x');
+    const name = basename(path);
+    const r = await analyzeBytes(bytes, name);
     const c = r.captures[0]!;
     if (c.error !== undefined || c.packets !== l.packets) continue;
-    out.push({ name: basename(path), bytes, layout: l });
+    out.push({ name, bytes, layout: l, clean: r });
   }
   return out;
 }
@@ -93,10 +96,11 @@ export function digest(r: AnalysisResult): unknown {
 export class Baselines {
   private readonly cache = new Map<string, Promise<AnalysisResult>>();
   get(s: Sample, k: number): Promise<AnalysisResult> {
+    if (k >= s.layout.packets) return Promise.resolve(s.clean);
     const key = `${s.name}#${k}`;
     let p = this.cache.get(key);
     if (!p) {
-      p = analyzeBytes(s.bytes, s.name, k >= s.layout.packets ? {} : { maxPackets: k === 0 ? 0 : k });
+      p = analyzeBytes(s.bytes, s.name, { maxPackets: k });
       this.cache.set(key, p);
     }
     return p;
