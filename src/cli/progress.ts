@@ -2,7 +2,13 @@
  * Progress on stderr for long work: only on a terminal, only for inputs big enough
  * to wait for (over 64 MiB), and never mixed into stdout.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
+
+/** cli-progress, loaded only when a bar is shown: loading it costs ~15 ms of every run's start-up. */
+export function loadCliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+}
 
 export interface Progress {
   update: ((file: number, bytes: number) => void) | undefined;
@@ -14,6 +20,7 @@ const MIN_BYTES = 64 * 1024 * 1024;
 export function progressReporter(enabled: boolean, sizes: number[], names: string[]): Progress {
   const total = sizes.reduce((a, b) => a + b, 0);
   if (!enabled || !process.stderr.isTTY || total < MIN_BYTES) return { update: undefined, stop() {} };
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

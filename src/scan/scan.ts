@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { loadCliProgress } from '../cli/progress.js';
 import { Piscina } from 'piscina';
 import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
@@ -115,6 +116,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   let bar: cliProgress.SingleBar | undefined;
   const kb = (b: number) => Math.round(b / 1024);
   if (showBar) {
+    const cliProgress = loadCliProgress();
     multi = new cliProgress.MultiBar(
       {
         stream: process.stderr,
