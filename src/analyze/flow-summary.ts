@@ -1,6 +1,7 @@
 /** A finished connection as the JSON contract's `flows[]` entry. */
 import type { Flow } from '../conn/flow.js';
 import type { FlowSummary } from './result.js';
+import { grown } from '../util/typed-array.js';
 
 /** The connection's first close was a RST (sent before any FIN), which decides `closed_by` and `close`. */
 function rstFirst(f: Flow): boolean {
@@ -64,9 +65,9 @@ export class FlowList {
 
   private grow(): void {
     const cap = Math.max(this.length + 1, Math.min(this.max, Math.max(1024, this.cap * 2)));
-    const d = new Float64Array(cap * 6); d.set(this.f64); this.f64 = d;
-    const n = new Int32Array(cap * 9); n.set(this.i32); this.i32 = n;
-    const b = new Uint8Array(cap * 3); b.set(this.u8); this.u8 = b;
+    this.f64 = grown(this.f64, cap * 6);
+    this.i32 = grown(this.i32, cap * 9);
+    this.u8 = grown(this.u8, cap * 3);
     this.cap = cap;
   }
 

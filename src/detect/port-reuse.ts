@@ -18,6 +18,7 @@ import { capEvidence, evAt, evOf, eventsOf, fmtS, plural, round, tidyEvidence } 
 import { Budget } from './common/budget.js';
 import { heapCap } from '../util/heap-cap.js';
 import { PortMap } from '../util/port-map.js';
+import { grown } from '../util/typed-array.js';
 
 /** 2 MSL with RFC 793's MSL of 2 minutes. */
 export const TWO_MSL_S = 240;
@@ -115,17 +116,12 @@ class ConnLog {
 
   private grow(): void {
     const n = Math.min(this.id.length * 2, CAP); // (push stops at CAP: no column grows past it)
-    const g = <T extends Float64Array | Uint16Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a as never);
-      return b;
-    };
-    this.id = g(this.id, (k) => new Float64Array(k));
-    this.port = g(this.port, (k) => new Uint16Array(k));
-    this.start = g(this.start, (k) => new Float64Array(k));
-    this.end = g(this.end, (k) => new Float64Array(k));
-    this.server = g(this.server, (k) => new Int32Array(k));
-    this.ccf = g(this.ccf, (k) => new Uint8Array(k));
+    this.id = grown(this.id, n);
+    this.port = grown(this.port, n);
+    this.start = grown(this.start, n);
+    this.end = grown(this.end, n);
+    this.server = grown(this.server, n);
+    this.ccf = grown(this.ccf, n);
   }
 }
 
@@ -169,8 +165,8 @@ export function portReuse(): Detector {
       if (slot === undefined) {
         if (slots >= MAX_TUPLES) { tuplesFull = true; return; } // memory bound: 4-tuples remembered at most
         if (slots === lastId.length) {
-          const id2 = new Float64Array(slots * 2); id2.set(lastId); lastId = id2;
-          const end2 = new Float64Array(slots * 2); end2.set(lastEnd); lastEnd = end2;
+          lastId = grown(lastId, slots * 2);
+          lastEnd = grown(lastEnd, slots * 2);
         }
         slot = slots++;
         fromClient.set(f.clientPort, slot);

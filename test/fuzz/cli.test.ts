@@ -6,13 +6,15 @@
  * --time-range, which analyze part of a huge capture, and the HTML report of a damaged
  * capture full of hostile strings.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, STACK } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
+import { escapeRegExp } from '../helpers/regex.js';
+import { tempDir, tempFile } from '../helpers/temp.js';
 import { layout, mutate, MUTATIONS, Rng } from './mutate.js';
-import { loadSamples, removeTmpDir, SEED, tmpDir, type Sample } from './samples.js';
+import { loadSamples, SEED, type Sample } from './samples.js';
 
 const RUN_MS = 15_000;
 const CLI_RUNS = Math.max(6, Math.round(Number(process.env['PCAP_RESET_FUZZ'] ?? 3000) / 100));
@@ -21,7 +23,6 @@ let samples: Sample[] = [];
 beforeAll(async () => {
   samples = await loadSamples();
 }, 60_000);
-afterAll(removeTmpDir);
 
 describe('the CLI on damaged captures', () => {
   it(`${CLI_RUNS} seeded damaged captures: exit 0/1/2, one-line errors with the offset, no stack trace`, () => {
@@ -33,8 +34,7 @@ describe('the CLI on damaged captures', () => {
       let m = mutate(s.bytes, s.layout, kind, rng);
       for (let t = 0; !m && t < 20; t++) m = mutate((s = rng.pick(samples)).bytes, s.layout, kind, rng);
       if (!m) continue;
-      const file = join(tmpDir(), `cli-${i}-${kind}.pcap`);
-      writeFileSync(file, m.bytes);
+      const file = tempFile(m.bytes, `cli-${i}-${kind}.pcap`);
       const json = i % 2 === 0;
       const r = runCli(['analyze', ...(json ? ['--json'] : []), file], { timeoutMs: RUN_MS });
       const where = `${s.name} ${kind} (#${i}, ${file}): exit ${r.status}, stderr ${JSON.stringify(r.stderr)}`;
@@ -46,7 +46,7 @@ describe('the CLI on damaged captures', () => {
       if (r.status === 2) {
         errors++;
         expect(lines, where).toHaveLength(1);
-        expect(lines[0], where).toMatch(new RegExp(`^pcap-reset: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: offset \\d+: \\S`));
+        expect(lines[0], where).toMatch(new RegExp(`^pcap-reset: ${escapeRegExp(file)}: offset \\d+: \\S`));
       } else {
         expect(lines, where).toEqual([]);
       }
@@ -68,8 +68,7 @@ describe('the CLI on damaged captures', () => {
     const bytes = readFileSync(join(CAPTURES, 'idle-race-gunicorn.pcap'));
     const l = layout(bytes)!;
     const u = l.units[101]!; // record 100
-    const file = join(tmpDir(), 'cut.pcap');
-    writeFileSync(file, bytes.subarray(0, u.off + 10));
+    const file = tempFile(bytes.subarray(0, u.off + 10), 'cut.pcap');
     const r = runCli(['analyze', '--json', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`pcap-reset: ${file}: offset ${u.off}: truncated record: 10 of 16 bytes\n`);
@@ -86,9 +85,8 @@ describe('the CLI on damaged captures', () => {
     const rng = new Rng(SEED ^ 0x77);
     for (let i = 0; i < 3; i++) {
       const m = mutate(bytes, layout(bytes)!, i === 0 ? 'bit-flips' : i === 1 ? 'truncate-inside' : 'cut-tcp-header', rng)!;
-      const file = join(tmpDir(), `hostile-${i}.pcap`);
-      const html = join(tmpDir(), `hostile-${i}.html`);
-      writeFileSync(file, m.bytes);
+      const file = tempFile(m.bytes, `hostile-${i}.pcap`);
+      const html = join(tempDir(), `hostile-${i}.html`);
       const r = runCli(['analyze', file, '--html', html]);
       expect([0, 1, 2]).toContain(r.status);
       expect(r.stderr).not.toMatch(STACK);

@@ -115,6 +115,14 @@ function pcapngLayout(b: Buffer): Layout | null {
   return { format: 'pcapng', le, units, packets: n, linkType };
 }
 
+/**
+ * Packet records before unit `u` in the file (a packet unit's own index): the records that
+ * damage starting at `u` leaves intact.
+ */
+export function recordsBefore(l: Layout, u: Unit): number {
+  return l.units.filter((x) => x.packet >= 0 && x.off < u.off).length;
+}
+
 export interface Mutation {
   kind: string;
   bytes: Buffer;
@@ -228,13 +236,12 @@ export function mutate(clean: Buffer, l: Layout, kind: MutationKind, rng: Rng): 
     case 'truncate-at-boundary': {
       // A cut exactly between two units: a shorter, valid capture (no error at all).
       const u = rng.pick(l.units.slice(1));
-      const k = packets.filter((p) => p.off < u.off).length;
-      return { kind, bytes: b.subarray(0, u.off), firstDamaged: k, stopsThere: false };
+      return { kind, bytes: b.subarray(0, u.off), firstDamaged: recordsBefore(l, u), stopsThere: false };
     }
     case 'truncate-inside': {
       const u = rng.pick(l.units);
       const at = u.off + 1 + rng.int(u.len - 1);
-      return { kind, bytes: b.subarray(0, at), firstDamaged: u.packet >= 0 ? u.packet : packets.filter((p) => p.off < u.off).length, stopsThere: true, errorAt: u.off };
+      return { kind, bytes: b.subarray(0, at), firstDamaged: recordsBefore(l, u), stopsThere: true, errorAt: u.off };
     }
     case 'huge-length': {
       if (!packets.length) return null;
@@ -255,7 +262,7 @@ export function mutate(clean: Buffer, l: Layout, kind: MutationKind, rng: Rng): 
       if (l.format !== 'pcapng') return null;
       const u = rng.pick(l.units.slice(1));
       wr32(b, l, u.lenField, u.len + 1 + rng.int(3));
-      return { kind, bytes: b, firstDamaged: packets.filter((p) => p.off < u.off).length, stopsThere: true, errorAt: u.off };
+      return { kind, bytes: b, firstDamaged: recordsBefore(l, u), stopsThere: true, errorAt: u.off };
     }
     case 'block-past-eof': {
       const u = rng.pick(packets.length ? packets : l.units.slice(1));
@@ -279,9 +286,8 @@ export function mutate(clean: Buffer, l: Layout, kind: MutationKind, rng: Rng): 
         const at = rng.int(b.length);
         b[at] = b[at]! ^ (1 << rng.int(8));
         const u = l.units.find((x) => at >= x.off && at < x.off + x.len)!;
-        const k = u.packet >= 0 ? u.packet : packets.filter((p) => p.off < u.off).length;
         if (u.packet < 0 && u.off === 0) first = -1;
-        else if (first !== -1) first = Math.min(first, k);
+        else if (first !== -1) first = Math.min(first, recordsBefore(l, u));
       }
       return { kind, bytes: b, firstDamaged: first, stopsThere: false };
     }

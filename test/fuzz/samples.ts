@@ -2,13 +2,15 @@
  * Real captures to damage (the lab's captures/ and the shared public corpus), and the
  * pipeline run on bytes in memory, with what two analyses must share to be "the same".
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { analyze, type AnalyzeOptions } from '../../src/analyze/analyze.js';
 import type { AnalysisResult } from '../../src/analyze/result.js';
 import { CAPTURES, CORPUS } from '../helpers/paths.js';
+import { escapeRegExp } from '../helpers/regex.js';
+import { tempDir } from '../helpers/temp.js';
 import { layout, plain, type Layout } from './mutate.js';
 
 export interface Sample {
@@ -62,22 +64,11 @@ export async function loadSamples(maxBytes = 64 * 1024): Promise<Sample[]> {
 /** analyze() on bytes: as a stream, or (file = true) from a temporary file. */
 export async function analyzeBytes(bytes: Buffer, name: string, opts: AnalyzeOptions = {}, file = false): Promise<AnalysisResult> {
   if (file) {
-    const path = join(tmpDir(), name);
+    const path = join(tempDir(), name); // (one file per name, overwritten: fuzz runs write thousands)
     writeFileSync(path, bytes);
     return analyze([{ path, name }], opts);
   }
   return analyze([{ path: name, name, stream: Readable.from([bytes]) }], opts);
-}
-
-let dir: string | undefined;
-export function tmpDir(): string {
-  return (dir ??= mkdtempSync(join(tmpdir(), 'pcap-reset-fuzz-')));
-}
-
-/** Remove the temporary directory (afterAll). */
-export function removeTmpDir(): void {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
 }
 
 /** What must be equal between the damaged capture's analysis and the clean one's cut to the same records. */
@@ -109,7 +100,7 @@ export class Baselines {
 
 /** "NAME: offset N: what", one line; returns N. */
 export function errorOffset(error: string, name: string): number {
-  const m = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: offset (\\d+): [^\\n]+$`).exec(error);
+  const m = new RegExp(`^${escapeRegExp(name)}: offset (\\d+): [^\\n]+$`).exec(error);
   if (!m) throw new Error(`error is not one line "${name}: offset N: ...": ${JSON.stringify(error)}`);
   return Number(m[1]);
 }

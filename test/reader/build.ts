@@ -1,14 +1,11 @@
 /**
  * Test helpers: hand-built pcap / pcapng byte buffers (draft-ietf-opsawg-pcap,
- * draft-ietf-opsawg-pcapng), temp files, and a collecting sink.
+ * draft-ietf-opsawg-pcapng), and reading them back (files via ../helpers/temp.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll } from 'vitest';
 import { readCapture } from '../../src/reader/read.js';
 import type { CaptureInfo, Frame, ReadOptions } from '../../src/reader/frame.js';
+import { tempFile } from '../helpers/temp.js';
 
 // ---------- classic pcap ----------
 
@@ -222,23 +219,6 @@ export function copyFrame(f: Frame): Rec {
     recordOffset: f.recordOffset,
     data: Buffer.from(f.buf.subarray(f.off, f.off + f.capLen)),
   };
-}
-
-let tmp: string | undefined;
-let seq = 0;
-
-// Registered on the importing test file: remove its temp files when it is done.
-afterAll(() => {
-  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
-
-/** Write bytes to a fresh temp file (outside the repo) and return its path. */
-export function tempFile(bytes: Buffer, name = 'cap'): string {
-  tmp ??= mkdtempSync(join(tmpdir(), 'pcap-reset-reader-'));
-  const p = join(tmp, `${seq++}-${name}`);
-  writeFileSync(p, bytes);
-  return p;
 }
 
 export async function readAll(

@@ -15,12 +15,12 @@ import {
   readBytes,
   shb,
   spb,
-  tempFile,
   trickle,
   tsresol,
   type PcapRecord,
   type Rec,
 } from './build.js';
+import { tempFile } from '../helpers/temp.js';
 
 function pcapRecs(n: number, size = (i: number) => 20 + ((i * 37) % 300)): PcapRecord[] {
   const out: PcapRecord[] = [];
