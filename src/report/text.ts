@@ -3,6 +3,7 @@
  * severity as a compact table, then capture counts, the connections that ended in
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
+import { readTrouble } from './read-errors.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
@@ -24,8 +25,11 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const out: string[] = [];
   const v = r.verdict;
 
-  // 1. verdict
-  if (v.severity === 'ok' || v.severity === 'info') {
+  // 1. verdict (a clean one only for what was read)
+  const trouble = readTrouble(r);
+  if (trouble.nothingRead) {
+    out.push(c.red(c.bold('✗ ' + trouble.line)));
+  } else if (v.severity === 'ok' || v.severity === 'info') {
     out.push(c.green(c.bold('✓ ' + v.cause)));
   } else {
     const sev = v.severity === 'error' ? c.red(c.bold('✗ ROOT CAUSE')) : c.yellow(c.bold('! LIKELY CAUSE'));
@@ -33,6 +37,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
     out.push('  ' + c.bold(safeText(v.cause)));
     if (v.fix) out.push('  ' + c.cyan('Fix: ') + safeText(v.fix));
   }
+  if (trouble.failed > 0 && !trouble.nothingRead) out.push(c.yellow('! ' + trouble.line));
   out.push('');
 
   // 2. findings

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, STACK } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
+import { tempDir, tempFile } from '../helpers/temp.js';
 
 const RACE = join(CAPTURES, 'idle-race-gunicorn.pcap');
 const HEALTHY = join(CAPTURES, 'healthy-keepalive.pcap');
@@ -69,6 +70,31 @@ describe('pcap-reset analyze', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/\/nonexistent\/cap\.pcap: offset 0: cannot open/);
+  });
+
+  it('says "nothing analyzed", not a clean verdict, when no capture could be read', () => {
+    const r = runCli(['analyze', '/nonexistent/cap.pcap'], T);
+    expect(r.stdout.split('\n')[0]).toBe('✗ Nothing analyzed: the capture could not be read (the error is under Capture).');
+    expect(r.stdout).not.toMatch(/No broken connections/);
+    const html = join(tempDir(), 'none.html');
+    expect(runCli(['analyze', '/nonexistent/cap.pcap', '--html', html], T).status).toBe(2);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Nothing analyzed');
+    expect(page).not.toContain('No connection problem found');
+  });
+
+  it('a clean verdict of a capture cut short says it covers only what was read', () => {
+    const bytes = readFileSync(HEALTHY);
+    const cut = tempFile(bytes.subarray(0, Math.floor(bytes.length / 2)), 'cut.pcap');
+    const r = runCli(['analyze', cut], T);
+    expect(r.status).toBe(2);
+    const [first, second] = r.stdout.split('\n');
+    expect(first).toBe('✓ No broken connections found.');
+    expect(second).toBe('! The capture could not be read to the end: what follows covers only the packets read.');
+    const both = runCli(['analyze', cut, HEALTHY], T);
+    expect(both.stdout.split('\n')[1]).toBe('! 1 of 2 captures could not be read to the end: what follows covers only the packets read.');
+    const whole = runCli(['analyze', HEALTHY], T);
+    expect(whole.stdout).not.toMatch(/could not be read/);
   });
 
   it('--help teaches: examples, exit status, every option', () => {

@@ -27,6 +27,7 @@ section.card,.verdict{background:var(--card);border:1px solid var(--border);bord
 .verdict .facts{display:flex;flex-wrap:wrap;gap:6px 22px;color:var(--muted);font-size:14px}
 .verdict .facts b{color:var(--fg)}
 .verdict .fix{margin:10px 0 0;padding:8px 12px;background:var(--band);border-radius:6px}
+.verdict .read-error{margin:6px 0 0;color:var(--warn);font-weight:600}
 .fig{overflow-x:auto;background:var(--card);border:1px solid var(--border);border-radius:8px;padding:6px}
 .fig svg{display:block;max-width:none;height:auto}
 .fig svg.pr{--bg:var(--card)}

@@ -1,14 +1,23 @@
 /** The verdict box: root cause, confidence, how many failures it explains, the fix. */
 import type { AnalysisResult } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
+import { readTrouble } from '../read-errors.js';
 
 export function verdictSection(r: AnalysisResult): SafeHtml {
   const v = r.verdict;
+  const trouble = readTrouble(r);
+  if (trouble.nothingRead) {
+    return html`<section class="verdict sev-error" id="verdict" aria-labelledby="verdict-label">
+<div class="label" id="verdict-label">Nothing analyzed</div>
+<p class="cause">${trouble.line}</p>
+</section>`;
+  }
   const ok = v.severity === 'ok' || v.severity === 'info';
   const label = ok ? 'No connection problem found' : v.severity === 'error' ? 'Root cause' : 'Likely cause';
   return html`<section class="verdict sev-${v.severity}" id="verdict" aria-labelledby="verdict-label">
 <div class="label" id="verdict-label">${label}</div>
 <p class="cause">${v.cause}</p>
+${trouble.failed > 0 ? html`<p class="read-error">${trouble.line}</p>` : ''}
 ${ok ? '' : html`<div class="facts">
 <span>kind <b>${v.kind}</b></span>
 ${v.server ? html`<span>server <b class="mono">${v.server}</b></span>` : ''}

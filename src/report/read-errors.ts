@@ -1,0 +1,26 @@
+/**
+ * Captures that could not be read to their end. A clean verdict ("no broken connections")
+ * speaks only for the packets that were read: the reports say so when a capture stopped early,
+ * and say "nothing analyzed" instead of a green check when nothing could be read at all.
+ */
+import type { AnalysisResult } from '../analyze/result.js';
+
+export interface ReadTrouble {
+  /** Captures with an error (cannot open, not a capture, cut, corrupt). */
+  failed: number;
+  /** Not one packet was read from any capture, and at least one failed. */
+  nothingRead: boolean;
+  /** The headline line about them ('' when every capture was read to its end). */
+  line: string;
+}
+
+export function readTrouble(r: AnalysisResult): ReadTrouble {
+  const failed = r.captures.filter((c) => c.error !== undefined).length;
+  const nothingRead = failed > 0 && r.captures.every((c) => c.packets === 0);
+  const all = r.captures.length;
+  const which = all === 1 ? 'the capture' : `${failed} of ${all} captures`;
+  const line = failed === 0 ? ''
+    : nothingRead ? `Nothing analyzed: ${which} could not be read (the error is under Capture).`
+    : `${which[0]!.toUpperCase()}${which.slice(1)} could not be read to the end: what follows covers only the packets read.`;
+  return { failed, nothingRead, line };
+}
