@@ -207,6 +207,73 @@ wait_port() { # wait_port NS IP PORT
   die "nothing listening on $2:$3"
 }
 
+# ---- scenario building blocks ------------------------------------------------------------------
+# Name the run (SCENARIO and NAME default to these) and tear the lab down whenever the script exits.
+lab_scenario() { # lab_scenario SCENARIO [NAME]
+  SCENARIO=${SCENARIO:-$1}
+  NAME=${NAME:-${2:-$1}}
+  trap lab_teardown EXIT
+}
+
+# vantage texts for the labels
+VANTAGE_PROXY_LEGS="proxy, both legs (tcpdump -i p-c and tcpdump -i p-r, merged with mergecap -F pcap; Ethernet)"
+VANTAGE_CLIENT_DIRECT="client (tcpdump -i c-p in the client namespace), straight to the server"
+
+# Start apps/pyserver.py in the server namespace on $S_IP:PORT and wait until FROM_NS reaches it.
+pyserver_up() { # pyserver_up FROM_NS PORT [pyserver.py args...]
+  local from=$1 port=$2; shift 2
+  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP "$port" "$@"
+  wait_port "$from" $S_IP "$port"
+}
+
+# Start gunicorn (apps/wsgi_app.py) in the server namespace on $S_IP:8000 and wait until FROM_NS reaches it.
+gunicorn_up() { # gunicorn_up FROM_NS [gunicorn options...]
+  local from=$1; shift
+  bg_start gunicorn $NS_S $PY -m gunicorn --chdir "$LAB_DIR/apps" -b $S_IP:8000 "$@" wsgi_app:app
+  wait_port "$from" $S_IP 8000
+}
+
+# Start nginx in the proxy namespace on $P_IP_C:80, proxying HTTP/1.1 to "upstream NAME { SETTINGS }".
+nginx_proxy_up() { # nginx_proxy_up NAME "UPSTREAM SETTINGS"
+  nginx_start $NS_P proxy "
+  upstream $1 { $2 }
+  server {
+    listen $P_IP_C:80;
+    location / { proxy_pass http://$1; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+  }"
+}
+
+# Capture both legs of the proxy (p-c and p-r): client port 80 and the upstream PORT.
+cap_proxy_legs() { # cap_proxy_legs UPSTREAM_PORT
+  cap_start $NS_P "p-c p-r" "tcp port 80 or tcp port $1"
+}
+
+# Run apps/client.py in NS under a timeout, showing its output and keeping it in $LAB_RUN/client.out.
+run_client() { # run_client NS TIMEOUT HOST PORT [client.py args...]
+  local ns=$1 limit=$2; shift 2
+  nsx "$ns" timeout "$limit" $PY "$LAB_DIR/apps/client.py" "$@" | tee "$LAB_RUN/client.out" >&2
+}
+
+# Download http://$S_IP:8080/big with curl from NS (at most MAX_TIME s), showing status, size and time.
+curl_big() { # curl_big NS MAX_TIME
+  nsx "$1" curl -sS -o /dev/null -w '    curl: HTTP %{http_code}, %{size_download} bytes in %{time_total} s\n' \
+    --max-time "$2" http://$S_IP:8080/big 2>&1 | sed 's/^/    /' >&2
+}
+
+# Show the packet counters of the router's iptables CHAIN.
+router_rules() { # router_rules CHAIN
+  nsx $NS_R iptables -L "$1" -v -n | sed 's/^/    /' >&2
+}
+
+# Show nginx's upstream reset / premature-close errors and put their counts into NGINX_LOG (a label JSON fragment).
+NGINX_LOG=""
+nginx_upstream_errors() {
+  local f="$LAB_RUN/nginx-proxy/logs/error.log" a b
+  grep -E "104|prematurely" "$f" | sed 's/^/    nginx: /' >&2
+  a=$(grep -c "104: Connection reset by peer" "$f") b=$(grep -c "upstream prematurely closed connection" "$f")
+  [ "${VARIANT:-}" = client ] || NGINX_LOG=", \"nginx_error_log\": {\"104: Connection reset by peer\": $a, \"upstream prematurely closed connection\": $b}"
+}
+
 # label NAME STAGED_CAPTURE [JSON_EXTRA]  -> checks the packets, writes <name>.json beside the capture,
 # then moves both into captures/.  Returns 1 (and moves nothing) when the capture does not qualify.
 label() {
@@ -215,4 +282,18 @@ label() {
   base=$(basename "$cap"); stem=${base%.pcap.gz}; stem=${stem%.pcapng}; stem=${stem%.pcap}
   mv -f "$cap" "$CAP_FINAL/$base" && mv -f "$(dirname "$cap")/$stem.json" "$CAP_FINAL/$stem.json" || return 1
   log "captures/$base and captures/$stem.json updated"
+}
+
+# Run the scenario's run_once into $OUT and label it, up to TRIES runs, until the label check passes
+# (then exit 0; die when no run qualifies).  The JSON extra is given, or printed by FN after each run.
+capture_and_label() { # capture_and_label TRIES JSON  |  capture_and_label TRIES --json-from FN
+  local tries=$1 attempt json
+  for attempt in $(seq "$tries"); do
+    run_once "$OUT"
+    if [ "$2" = --json-from ]; then json=$("$3"); else json=$2; fi
+    label "$NAME" "$OUT" "$json" && exit 0
+    [ "$tries" -gt 1 ] && log "attempt $attempt: the capture does not show what the label needs; running again"
+  done
+  [ "$tries" -gt 1 ] && die "no usable capture after $tries attempts"
+  die "label check failed"
 }

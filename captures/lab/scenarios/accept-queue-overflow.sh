@@ -3,10 +3,8 @@
 # a Python server listens with backlog 8 and does not call accept() for its first 6 s.  The client opens
 # 16 connections 10 ms apart: the handshakes whose ACK finds the accept queue full are answered by RST right after
 # the client's ACK.  (The sysctls are per-namespace: the host is untouched.)
-SCENARIO=${SCENARIO:-accept-queue-overflow}
-NAME=${NAME:-accept-queue-overflow}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario accept-queue-overflow
 run_once() {
   local out=$1
   lab_setup off 25
@@ -20,5 +18,4 @@ run_once() {
   lab_teardown
 }
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" '{"vantage": "server (tcpdump -i s-r in the server namespace)"}' || die "label check failed"
+capture_and_label 1 '{"vantage": "server (tcpdump -i s-r in the server namespace)"}'

@@ -4,16 +4,14 @@
 # nginx reuses upstream connections that gunicorn is just closing: requests cross gunicorn's idle
 # FIN and are answered by RST.  Capture on the proxy, both legs.
 #   VARIANT=any|sll|nano|pcapng|gz|client|offload selects the vantage/format variants (see make-captures.sh).
-SCENARIO=${SCENARIO:-idle-race-gunicorn}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario idle-race-gunicorn
 
 VARIANT=${VARIANT:-}
-NAME=${NAME:-idle-race-gunicorn}
 TARGET="$P_IP_C 80" CLIENT_NS=$NS_C CPATH=/ OFFLOADS=off EXT=pcap
 GAPS=1.93,2.4,1.95,2.6,1.97,2.3,1.99,2.5,1.96,2.2,1.94,2.45
-VANTAGE="proxy, both legs (tcpdump -i p-c and tcpdump -i p-r, merged with mergecap -F pcap; Ethernet)"
-cap_begin() { cap_start $NS_P "p-c p-r" "tcp port 80 or tcp port 8000"; }
+VANTAGE=$VANTAGE_PROXY_LEGS
+cap_begin() { cap_proxy_legs 8000; }
 cap_end() { cap_stop "$1"; }
 case "$VARIANT" in
   "") ;;
@@ -38,39 +36,19 @@ case "$VARIANT" in
   *) die "unknown VARIANT $VARIANT" ;;
 esac
 
-NGINX_LOG=""
-nginx_log_counts() {
-  local f="$LAB_RUN/nginx-proxy/logs/error.log" a b
-  grep -E "104|prematurely" "$f" | sed 's/^/    nginx: /' >&2
-  a=$(grep -c "104: Connection reset by peer" "$f") b=$(grep -c "upstream prematurely closed connection" "$f")
-  [ "${VARIANT:-}" = client ] || NGINX_LOG=", \"nginx_error_log\": {\"104: Connection reset by peer\": $a, \"upstream prematurely closed connection\": $b}"
-}
-
 run_once() {
   local out=$1
   lab_setup "$OFFLOADS" 25
-  bg_start gunicorn $NS_S $PY -m gunicorn --chdir "$LAB_DIR/apps" -b $S_IP:8000 \
-    -k gthread --threads 4 --keep-alive 2 wsgi_app:app
-  wait_port $NS_P $S_IP 8000
-  nginx_start $NS_P proxy "
-  upstream gunicorn { server $S_IP:8000; keepalive 8; keepalive_timeout 60s; }
-  server {
-    listen $P_IP_C:80;
-    location / { proxy_pass http://gunicorn; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
-  }"
+  gunicorn_up $NS_P -k gthread --threads 4 --keep-alive 2
+  nginx_proxy_up gunicorn "server $S_IP:8000; keepalive 8; keepalive_timeout 60s;"
   cap_begin
-  nsx $CLIENT_NS timeout 60 $PY "$LAB_DIR/apps/client.py" $TARGET --path "$CPATH" --count ${COUNT:-16} --max-seconds 45 \
-    --gaps $GAPS | tee "$LAB_RUN/client.out" >&2
+  run_client $CLIENT_NS 60 $TARGET --path "$CPATH" --count ${COUNT:-16} --max-seconds 45 --gaps $GAPS
   sleep 3   # let the last idle connection close
   cap_end "$out"
-  nginx_log_counts
+  nginx_upstream_errors
   lab_teardown
 }
 
+label_json() { echo "{\"label_as\": \"idle-race-gunicorn\", \"variant\": \"$VARIANT\", \"vantage\": \"$VANTAGE\"$NGINX_LOG}"; }
 OUT=$CAP_DIR/$NAME.$EXT
-for attempt in 1 2 3; do
-  run_once "$OUT"
-  label "$NAME" "$OUT" "{\"label_as\": \"idle-race-gunicorn\", \"variant\": \"$VARIANT\", \"vantage\": \"$VANTAGE\"$NGINX_LOG}" && exit 0
-  log "attempt $attempt: the capture does not show what the label needs; running again"
-done
-die "no usable capture after 3 attempts"
+capture_and_label 3 --json-from label_json

@@ -4,16 +4,13 @@
 # connection to the server works for the first request, the second one (GET /admin/...) is answered
 # by a RST that the router sends in the server's name: TTL 63 at the client, while the server's own
 # packets arrive with TTL 61 (and the server never sees the request).
-SCENARIO=${SCENARIO:-middlebox-reset}
-NAME=${NAME:-middlebox-reset}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario middlebox-reset
 
 run_once() {
   local out=$1
   lab_setup off 25
-  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --max-seconds 60
-  wait_port $NS_C $S_IP 8080
+  pyserver_up $NS_C 8080 --max-seconds 60
   nsx $NS_R iptables -A FORWARD -p tcp --dport 8080 -m string --string "GET /admin" --algo bm -j REJECT --reject-with tcp-reset
   cap_start $NS_C c-p "tcp port 8080"
   local i
@@ -23,10 +20,9 @@ run_once() {
     sleep 0.5
   done
   cap_stop "$out"
-  nsx $NS_R iptables -L FORWARD -v -n | sed 's/^/    /' >&2
+  router_rules FORWARD
   lab_teardown
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" '{"vantage": "client (tcpdump -i c-p in the client namespace), straight to the server through the router"}' || die "label check failed"
+capture_and_label 1 "{\"vantage\": \"$VANTAGE_CLIENT_DIRECT through the router\"}"

@@ -6,23 +6,16 @@
 # TIME_WAIT port again once it is 1 s old.  Three clients send 15 requests each, 0.12 s apart: while all
 # 10 ports are younger than 1 s, connect() fails: nginx "(99: Cannot assign requested address)" and 502
 # with no upstream SYN; later requests reuse the 4-tuples of connections closed about 1 s before.
-SCENARIO=${SCENARIO:-port-range-exhausted}
-NAME=${NAME:-port-range-exhausted}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario port-range-exhausted
 run_once() {
   local out=$1
   lab_setup off 25
   nsx $NS_P sysctl -qw net.ipv4.ip_local_port_range="40000 40009" net.ipv4.tcp_tw_reuse=1
   bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --max-seconds 60
   sleep 0.5
-  nginx_start $NS_P proxy "
-  upstream app { server $S_IP:8080 max_fails=0; }
-  server {
-    listen $P_IP_C:80;
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
-  }"
-  cap_start $NS_P "p-c p-r" "tcp port 80 or tcp port 8080"
+  nginx_proxy_up app "server $S_IP:8080 max_fails=0;"
+  cap_proxy_legs 8080
   local i pids=()
   for i in 1 2 3; do
     nsx $NS_C timeout 30 $PY "$LAB_DIR/apps/client.py" $P_IP_C 80 --new-conn --count 15 --max-seconds 10 --gaps 0.12 \
@@ -38,5 +31,5 @@ run_once() {
   lab_teardown
 }
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" "{\"vantage\": \"proxy, both legs (tcpdump -i p-c and tcpdump -i p-r, merged with mergecap -F pcap; Ethernet)\", \"nginx_error_log\": {\"99: Cannot assign requested address\": $ERR99}}" || die "label check failed"
+label_json() { echo "{\"vantage\": \"$VANTAGE_PROXY_LEGS\", \"nginx_error_log\": {\"99: Cannot assign requested address\": $ERR99}}"; }
+capture_and_label 1 --json-from label_json

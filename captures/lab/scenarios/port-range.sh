@@ -2,10 +2,8 @@
 # port-range: the client namespace has net.ipv4.ip_local_port_range = 40000 40009 (10 ports) and makes
 # 30 short connections 0.1 s apart to a server that closes after each response (the server keeps
 # TIME_WAIT): every client port is reused 3 times within seconds, new SYNs hit 4-tuples in TIME_WAIT.
-SCENARIO=${SCENARIO:-port-range}
-NAME=${NAME:-port-range}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario port-range
 run_once() {
   local out=$1
   lab_setup off 25
@@ -20,5 +18,4 @@ run_once() {
   lab_teardown
 }
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" '{"vantage": "client (tcpdump -i c-p in the client namespace)"}' || die "label check failed"
+capture_and_label 1 '{"vantage": "client (tcpdump -i c-p in the client namespace)"}'

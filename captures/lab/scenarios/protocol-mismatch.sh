@@ -2,18 +2,15 @@
 # protocol-mismatch: the wrong protocol sent to a plain HTTP/1.1 server.
 #   VARIANT=h2   curl --http2-prior-knowledge (HTTP/2 preface "PRI * HTTP/2.0") to gunicorn :8000 (twice)
 #   VARIANT=tls  curl https:// and openssl s_client (TLS ClientHello) to nginx :8081 (plain http)
-SCENARIO=${SCENARIO:-protocol-mismatch}
 VARIANT=${VARIANT:-h2}
-NAME=${NAME:-protocol-mismatch-$VARIANT}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario protocol-mismatch "protocol-mismatch-$VARIANT"
 
 run_once() {
   local out=$1
   lab_setup off 25
   if [ "$VARIANT" = h2 ]; then
-    bg_start gunicorn $NS_S $PY -m gunicorn --chdir "$LAB_DIR/apps" -b $S_IP:8000 -k gthread --threads 4 wsgi_app:app
-    wait_port $NS_C $S_IP 8000
+    gunicorn_up $NS_C -k gthread --threads 4
     cap_start $NS_C c-p "tcp port 8000"
     local i
     for i in 1 2; do
@@ -36,5 +33,4 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" "{\"label_as\": \"protocol-mismatch\", \"variant\": \"$VARIANT\", \"vantage\": \"client (tcpdump -i c-p in the client namespace), straight to the server\"}" || die "label check failed"
+capture_and_label 1 "{\"label_as\": \"protocol-mismatch\", \"variant\": \"$VARIANT\", \"vantage\": \"$VANTAGE_CLIENT_DIRECT\"}"

@@ -2,21 +2,18 @@
 # refused: nginx (no upstream keep-alive, max_fails=0) in front of a small Python server that is
 # stopped for ~1.2 s and started again while the client keeps sending a request every 0.2 s:
 # during the restart window every upstream SYN is answered by RST (nginx: 111 Connection refused, 502).
-SCENARIO=${SCENARIO:-refused}
-NAME=${NAME:-refused}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario refused
 
 run_once() {
   local out=$1
   lab_setup off 25
-  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --max-seconds 60
+  pyserver_up $NS_P 8080 --max-seconds 60
   local srv=$BG_PID
-  wait_port $NS_P $S_IP 8080
   nginx_start $NS_P proxy "
   upstream app { server $S_IP:8080 max_fails=0; }
   server { listen $P_IP_C:80; location / { proxy_pass http://app; } }"
-  cap_start $NS_P "p-c p-r" "tcp port 80 or tcp port 8080"
+  cap_proxy_legs 8080
   nsx $NS_C timeout 30 $PY "$LAB_DIR/apps/client.py" $P_IP_C 80 --new-conn --count 30 --max-seconds 15 --gaps 0.2 \
     >"$LAB_RUN/client.out" 2>&1 &
   local cl=$!
@@ -34,8 +31,4 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-for attempt in 1 2; do
-  run_once "$OUT"
-  label "$NAME" "$OUT" '{"vantage": "proxy, both legs (tcpdump -i p-c and tcpdump -i p-r, merged with mergecap -F pcap; Ethernet)"}' && exit 0
-done
-die "no usable capture"
+capture_and_label 2 "{\"vantage\": \"$VANTAGE_PROXY_LEGS\"}"

@@ -4,18 +4,15 @@
 #                     upstream connection (FIN from nginx) and answers 504.  Capture on the proxy, both legs.
 #   VARIANT=gunicorn  gunicorn (sync worker) --timeout 2 with a handler that sleeps 5 s: the master kills the
 #                     worker 2-3 s after the request and the connection closes with no response.  Capture on the client.
-SCENARIO=${SCENARIO:-request-timeout}
 VARIANT=${VARIANT:-nginx}
-NAME=${NAME:-request-timeout-$VARIANT}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario request-timeout "request-timeout-$VARIANT"
 
 run_once() {
   local out=$1 i
   lab_setup off 25
   if [ "$VARIANT" = nginx ]; then
-    bg_start gunicorn $NS_S $PY -m gunicorn --chdir "$LAB_DIR/apps" -b $S_IP:8000 -k gthread --threads 4 --timeout 30 wsgi_app:app
-    wait_port $NS_P $S_IP 8000
+    gunicorn_up $NS_P -k gthread --threads 4 --timeout 30
     nginx_start $NS_P proxy "
   upstream gunicorn { server $S_IP:8000 max_fails=0; keepalive 8; }
   server {
@@ -23,15 +20,14 @@ run_once() {
     location / { proxy_pass http://gunicorn; proxy_http_version 1.1; proxy_set_header Connection \"\";
                  proxy_read_timeout 2s; proxy_next_upstream off; }
   }"
-    cap_start $NS_P "p-c p-r" "tcp port 80 or tcp port 8000"
+    cap_proxy_legs 8000
     for i in 1 2 3; do
       nsx $NS_C curl -sS -o /dev/null -w '    curl: HTTP %{http_code} after %{time_total} s\n' --max-time 10 \
         "http://$P_IP_C/slow?s=5" >&2
       sleep 0.5
     done
   else
-    bg_start gunicorn $NS_S $PY -m gunicorn --chdir "$LAB_DIR/apps" -b $S_IP:8000 --timeout 2 --graceful-timeout 1 wsgi_app:app
-    wait_port $NS_C $S_IP 8000
+    gunicorn_up $NS_C --timeout 2 --graceful-timeout 1
     cap_start $NS_C c-p "tcp port 8000"
     for i in 1 2 3; do
       nsx $NS_C curl -sS -o /dev/null -w '    curl: HTTP %{http_code} after %{time_total} s\n' --max-time 10 \
@@ -44,7 +40,6 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-if [ "$VARIANT" = nginx ]; then V="proxy, both legs (tcpdump -i p-c and tcpdump -i p-r, merged with mergecap -F pcap; Ethernet)"
+if [ "$VARIANT" = nginx ]; then V=$VANTAGE_PROXY_LEGS
 else V="client (tcpdump -i c-p in the client namespace), straight to gunicorn"; fi
-run_once "$OUT"
-label "$NAME" "$OUT" "{\"label_as\": \"request-timeout\", \"variant\": \"$VARIANT\", \"vantage\": \"$V\"}" || die "label check failed"
+capture_and_label 1 "{\"label_as\": \"request-timeout\", \"variant\": \"$VARIANT\", \"vantage\": \"$V\"}"

@@ -2,16 +2,13 @@
 # syn-dropped: the router drops SYNs to port 8080 (iptables in the router namespace).
 # curl #1 (--connect-timeout 7) never gets a SYN-ACK: SYN + retransmissions after 1 s and 3 s, then gives up.
 # curl #2 starts while SYNs are dropped; the rule is removed after 1.5 s and its retransmitted SYN gets through.
-SCENARIO=${SCENARIO:-syn-dropped}
-NAME=${NAME:-syn-dropped}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario syn-dropped
 
 run_once() {
   local out=$1
   lab_setup off 25
-  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --max-seconds 60
-  wait_port $NS_C $S_IP 8080
+  pyserver_up $NS_C 8080 --max-seconds 60
   nsx $NS_R iptables -A FORWARD -p tcp --dport 8080 --tcp-flags SYN,ACK,RST SYN -j DROP
   cap_start $NS_C c-p "tcp port 8080"
   nsx $NS_C curl -sS -o /dev/null --connect-timeout 7 http://$S_IP:8080/ 2>&1 | sed 's/^/    curl #1: /' >&2
@@ -26,5 +23,4 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" '{"vantage": "client (tcpdump -i c-p in the client namespace), straight to the server"}' || die "label check failed"
+capture_and_label 1 "{\"vantage\": \"$VANTAGE_CLIENT_DIRECT\"}"

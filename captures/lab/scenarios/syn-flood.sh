@@ -6,10 +6,8 @@
 # (iptables INPUT) so its kernel does not RST them.  Three curl requests run during the flood and
 # succeed.  Capture at the server, gzip -9: the file proves the analyzer stays bounded on a flood of
 # half-open connections (test/fuzz/flood.test.ts scales it to millions).
-SCENARIO=${SCENARIO:-syn-flood}
-NAME=${NAME:-syn-flood}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario syn-flood
 FLOOD_COUNT=${FLOOD_COUNT:-3000}
 FLOOD_RATE=${FLOOD_RATE:-1000}
 
@@ -17,8 +15,7 @@ run_once() {
   local out=$1
   lab_setup off 25
   nsx $NS_S sysctl -qw net.ipv4.tcp_synack_retries=2 net.ipv4.tcp_syncookies=1
-  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --backlog 128 --max-seconds 60
-  wait_port $NS_C $S_IP 8080
+  pyserver_up $NS_C 8080 --backlog 128 --max-seconds 60
   # SYN-ACKs to the flood's source ports (20000-59999) never reach a socket: drop them before the
   # kernel answers RST, so the connections stay half-open.  curl's own ports are below 20000.
   nsx $NS_C sysctl -qw net.ipv4.ip_local_port_range="10000 19999"
@@ -40,9 +37,4 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap.gz
-for try in 1 2; do
-  run_once "$OUT"
-  label "$NAME" "$OUT" '{"vantage": "server (tcpdump -i s-r in the server namespace), gzip -9 compressed"}' && exit 0
-  log "label check failed (try $try)"
-done
-die "label check failed"
+capture_and_label 2 '{"vantage": "server (tcpdump -i s-r in the server namespace), gzip -9 compressed"}'

@@ -1,16 +1,13 @@
 #!/bin/bash
 # truncated-response: a server announces Content-Length: 10000, sends 4000 body bytes and closes.
 # curl (3 times): "transfer closed with 6000 bytes remaining to read".
-SCENARIO=${SCENARIO:-truncated-response}
-NAME=${NAME:-truncated-response}
 source "$(dirname "$0")/../lib.sh"
-trap lab_teardown EXIT
+lab_scenario truncated-response
 
 run_once() {
   local out=$1
   lab_setup off 25
-  bg_start pyserver $NS_S $PY "$LAB_DIR/apps/pyserver.py" $S_IP 8080 --truncate --max-seconds 60
-  wait_port $NS_C $S_IP 8080
+  pyserver_up $NS_C 8080 --truncate --max-seconds 60
   cap_start $NS_C c-p "tcp port 8080"
   local i
   for i in 1 2 3; do
@@ -22,5 +19,4 @@ run_once() {
 }
 
 OUT=$CAP_DIR/$NAME.pcap
-run_once "$OUT"
-label "$NAME" "$OUT" '{"vantage": "client (tcpdump -i c-p in the client namespace), straight to the server"}' || die "label check failed"
+capture_and_label 1 "{\"vantage\": \"$VANTAGE_CLIENT_DIRECT\"}"
