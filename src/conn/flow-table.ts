@@ -463,14 +463,15 @@ export class FlowTable implements HttpHost {
     const evs = f.events;
     if (evs.length >= this.maxEvents) {
       // Keep the beginning (handshake, first exchanges) and the most recent events: the end is
-      // where connections break. The dropped events and their messages are left to the GC, not
-      // reused: by now they are long out of the CPU cache (a keep-alive capture interleaves
-      // hundreds of connections), and writing a new message into one cost more (two cache
-      // misses per message, ~7% of the keep-alive bench) than the collector's concurrent work.
+      // where connections break.
       const keepHead = Math.min(100, Math.floor(this.maxEvents / 4));
       const drop = Math.floor(this.maxEvents / 2);
       let requests = 0;
-      for (let i = keepHead; i < keepHead + drop; i++) if (evs[i]!.type === 'request') requests++;
+      for (let i = keepHead; i < keepHead + drop; i++) {
+        const e = evs[i]!;
+        if (e.type === 'request') requests++;
+        if (e.http !== undefined) this.recycle(c, e);
+      }
       evs.splice(keepHead, drop);
       f.eventsDropped += drop;
       if (requests > 0) f.requestsDropped = (f.requestsDropped ?? 0) + requests;
@@ -707,8 +708,9 @@ export class FlowTable implements HttpHost {
     else if ((http.status ?? 0) >= 200) f.responses++;
   }
 
-  // Request/response events of finished connections, and their messages, reused for new
-  // messages (see recycleAll).
+  // Request/response events dropped from the middle of long connections, and their messages,
+  // reused for new messages (a keep-alive connection's thousands of them are otherwise garbage
+  // that lived long enough to be promoted to the old generation).
   private readonly spareEvents: FlowEvent[] = objectArray();
   private readonly spareInfos: HttpInfo[] = objectArray();
 
@@ -736,6 +738,18 @@ export class FlowTable implements HttpHost {
         if (this.spareBase.length < SPARE_MAX) this.spareBase.push(e);
       }
     }
+  }
+
+  /** `e`, a request/response event message() made, was dropped from connection `c`'s list. */
+  private recycle(c: Conn, e: FlowEvent): void {
+    const h = e.http!;
+    // Its message is reusable once complete and no longer its tracker's current one (a long
+    // response still arriving is updated through it).
+    if (h.complete && this.spareInfos.length < SPARE_MAX && c.http !== null && c.http[0].current !== h && c.http[1].current !== h) {
+      this.spareInfos.push(h);
+    }
+    e.http = undefined;
+    if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
   }
 
   private markClosed(c: Conn, t: number): void {
