@@ -844,6 +844,9 @@ def L_zero_window(name, path, rows, extra):
 
 
 def L_loss_timeout(name, path, rows, extra):
+    # variant "abandoned": curl's FIN is the connection's only close (no RST in the capture): the
+    # client gave up while the data still crawled in; the plain variant takes any ending.
+    variant = extra.pop("variant", "")
     fl = [f for f in flows_of(rows) if f.server and f.server.endswith(":8080")]
     if not fl:
         return None
@@ -856,14 +859,29 @@ def L_loss_timeout(name, path, rows, extra):
     if len(retr) < 8 or body >= 300000:
         print("loss: %d retransmissions, %d bytes" % (len(retr), body), file=sys.stderr)
         return None
+    if variant == "abandoned":
+        if not ends or ends[0]["from_server"] or not ends[0]["fin"] or any(p["rst"] for p in f.pkts):
+            print("loss (abandoned): the close is not the client's FIN alone: %s" % [("RST" if p["rst"] else "FIN", p["from_server"]) for p in ends],
+                  file=sys.stderr)
+            return None
+        # the transfer crawled on: new (not retransmitted) server data after the last retransmission
+        last_r = max(p["no"] for p in retr)
+        if not [p for p in data if p["from_server"] and p["no"] > last_r and not p["retrans"]]:
+            print("loss (abandoned): no new server data after the last retransmission (frame %d)" % last_r, file=sys.stderr)
+            return None
     ratio = len(retr) / max(1, len(data))
     end_txt = ("%s from the %s in frame %d" % ("RST" if ends[0]["rst"] else "FIN", "server" if ends[0]["from_server"] else "client",
                                                ends[0]["no"])) if ends else "no close"
+    story = ["The router drops 50 % of the packets from the server (port 8080) at random (iptables statistic); curl downloads "
+             "a 300 kB body with --max-time 10.",
+             "%d retransmissions (%.0f %% of the data segments seen at the client); only %d bytes (headers + body) arrive in order before curl "
+             "gives up after 10 s (curl: Operation timed out); first close: %s." % (len(retr), ratio * 100, body, end_txt)]
+    if variant == "abandoned":
+        last_r = max(retr, key=lambda p: p["no"])
+        story.append("No RST: the last retransmission is frame %d, new server data still arrives after it, and curl's FIN comes %.2f s "
+                     "after that retransmission: the transfer crawled until the client gave up." % (last_r["no"], ends[0]["t"] - last_r["t"]))
     return {
-        "story": ["The router drops 50 % of the packets from the server (port 8080) at random (iptables statistic); curl downloads "
-                  "a 300 kB body with --max-time 10.",
-                  "%d retransmissions (%.0f %% of the data segments seen at the client); only %d bytes (headers + body) arrive in order before curl "
-                  "gives up after 10 s (curl: Operation timed out); first close: %s." % (len(retr), ratio * 100, body, end_txt)],
+        "story": story,
         "programs": {"client": "curl %s --max-time 10" % CURL_VERSION, "server": "captures/lab/apps/pyserver.py (300000-byte body)",
                      "router": "iptables -A FORWARD -p tcp --sport 8080 -m statistic --mode random --probability 0.5 -j DROP"},
         "expect": [{"kind": "retransmission-loss", "server": f.server, "min_count": 1,

@@ -47,6 +47,7 @@ SCENARIOS=(
   "ip-fragmentation|mtu.sh VARIANT=frag"
   "zero-window|zero-window.sh"
   "loss-timeout|loss-timeout.sh"
+  "loss-timeout-abandoned|loss-timeout.sh VARIANT=abandoned"
   "accept-queue-overflow|accept-queue-overflow.sh"
   "port-range|port-range.sh"
   "port-range-exhausted|port-range-exhausted.sh"

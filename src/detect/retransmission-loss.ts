@@ -50,10 +50,15 @@ export function retransmissionLoss(): Detector {
       if (realRatio < MIN_RATIO && worst.length < BACKOFF_COUNT - 1) return;
       if (blackholeOf(f, icmpTooBig)) return;
       // The loss must be what the connection died of: it ended while (or soon after) retransmitting,
-      // not after recovering and sitting idle for a minute.
+      // or while data was still crawling through under sustained loss (a client timeout such as
+      // curl --max-time giving up on a transfer the loss slowed down: its last retransmission can
+      // be seconds before the end); not after recovering and sitting idle for a minute.
       const lastRetrans = rEvents[rEvents.length - 1]!;
       const maxGap = Math.max(maxOf(intervals(rEvents.map((e) => e.time))), 0);
-      if (f.end - lastRetrans.time > Math.max(END_GRACE_S, 4 * maxGap)) return;
+      const grace = Math.max(END_GRACE_S, 4 * maxGap);
+      const lastData = Math.max(c.lastPayloadTime, s.lastPayloadTime);
+      const crawling = realRatio >= MIN_RATIO && f.end - lastData <= grace;
+      if (f.end - lastRetrans.time > grace && !crawling) return;
       // RTO backoff: the data segment sent most often (the last such one on ties).
       let backRun: FlowEvent[] = [];
       for (const r of runs) if (r[0]!.len > 0 && r.length >= backRun.length) backRun = r;
@@ -65,7 +70,11 @@ export function retransmissionLoss(): Detector {
       const senderDir = dataR[1]! >= dataR[0]! ? 1 : 0;
       const peer = f.dirs[senderDir ^ 1];
       const silent = lastR ? peer.lastTime <= lastR.time : false;
-      const ending = rst ? `reset by the ${sideName(rst.dir)}` : silent ? 'timed out (the peer went silent)' : 'never closed cleanly';
+      const fin = f.events.find((e) => e.type === 'fin');
+      const abandoned = !rst && crawling && fin !== undefined && fin.dir !== senderDir;
+      const ending = rst ? `reset by the ${sideName(rst.dir)}`
+        : abandoned ? `was abandoned mid-transfer by the ${sideName(fin.dir)} (FIN)`
+        : silent ? 'timed out (the peer went silent)' : 'never closed cleanly';
       const ev: Evidence[] = [];
       if (rEvents[0]) ev.push(evOf(rEvents[0], `first retransmission (${rEvents[0].len} bytes from ${sideName(rEvents[0].dir)})`, f.file));
       for (const e of backRun.slice(-5)) ev.push(evOf(e, `${sideName(e.dir)} retransmits seq ${e.seq} (${e.len} bytes)`, f.file));

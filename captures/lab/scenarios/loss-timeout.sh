@@ -2,8 +2,13 @@
 # loss-timeout: the router drops 50 % of the server's packets (data direction, source port 8080;
 # iptables -m statistic --mode random --probability 0.5 -j DROP); curl downloads 300 kB with
 # --max-time 10 and gives up, closing the connection in the middle of the transfer.
+#   VARIANT=abandoned keeps only a run where curl's FIN is the only close (no RST: the client gave
+#   up while the data still crawled in, new data after the last retransmission); the random loss
+#   decides: one run in 10-20 qualified here, so it tries up to 30 runs (15 s each).
 source "$(dirname "$0")/../lib.sh"
 lab_scenario loss-timeout
+VARIANT=${VARIANT:-}
+case "$VARIANT" in ""|abandoned) ;; *) die "unknown VARIANT $VARIANT" ;; esac
 run_once() {
   local out=$1
   lab_setup off 25
@@ -17,4 +22,5 @@ run_once() {
   lab_teardown
 }
 OUT=$CAP_DIR/$NAME.pcap
-capture_and_label 3 "{\"vantage\": \"$VANTAGE_CLIENT_DIRECT; loss is after the capture point\"}"
+capture_and_label "$([ "$VARIANT" = abandoned ] && echo 30 || echo 3)" \
+  "{\"label_as\": \"loss-timeout\", \"variant\": \"$VARIANT\", \"vantage\": \"$VANTAGE_CLIENT_DIRECT; loss is after the capture point\"}"
