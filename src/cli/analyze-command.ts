@@ -37,7 +37,7 @@ export function analyzeCommand(): Command {
     .exitOverride() // subcommands don't inherit it: usage errors must reach cli.ts, which exits 2
     .showHelpAfterError('(run with --help for usage)')
     .argument('<files...>', "capture files (pcap, pcapng, gzip-compressed either); '-' reads standard input")
-    .option('--json', 'write the machine-readable result (../shared/spec/findings.md) to stdout')
+    .option('--json', 'write the machine-readable result to stdout: tool, verdict, captures, flows, findings, summary')
     .option('--html <file>', 'write a self-contained HTML incident report (opens offline)')
     .option('--svg <dir>', 'write one SVG timeline per flagged connection plus overview.svg into DIR')
     .option('--max-packets <n>', 'read at most N packets of each file', positiveInt)
@@ -59,7 +59,8 @@ Examples:
   $ pcap-reset analyze big.pcap --time-range 2026-11-20T10:00:00Z,2026-11-20T10:05:00Z
 
 Exit status: 0 no problem found, 1 findings (errors or warnings), 2 bad usage or an
-unreadable/corrupt input (what was read before the damage is still reported).`,
+unreadable/corrupt input (what was read before the damage is still reported), 3 internal
+error (PCAP_RESET_DEBUG=1 prints its stack trace).`,
     )
     .action(async (files: string[], opts: AnalyzeCliOptions & { format?: string }) => {
       const code = await runAnalyze(files, { ...opts, json: opts.json || opts.format === 'json' });

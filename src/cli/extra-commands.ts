@@ -37,7 +37,7 @@ export function scanCommand(): Command {
     .argument('<paths...>', "folders (walked recursively), files, or quoted globs ('/data/**/*.pcap*')")
     .option('-j, --jobs <n>', `worker threads (default: ${availableParallelism()}, the available CPUs)`, positiveInt)
     .option('--json', 'NDJSON on stdout: one "file" or "skipped" line per file, then one "aggregate" line')
-    .option('--html <file>', 'write an index page (and per-file reports beside it, when the HTML report writer is built in)')
+    .option('--html <file>', 'write an index page, and one HTML report per capture (or joined session) beside it')
     .option('--shard <K/N>', 'analyze only shard K of N (1-based): a stable subset by the hash of each path relative to PATH; rotated pieces stay together', shardArg)
     .option('--join', 'join rotated pieces detected by name even when their timestamps do not continue')
     .option('--no-join', 'never join rotated pieces: analyze every file on its own')
