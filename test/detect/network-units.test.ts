@@ -12,6 +12,7 @@ import { zeroWindow } from '../../src/detect/zero-window.js';
 import { synUnanswered } from '../../src/detect/syn-unanswered.js';
 import { connectionRefused } from '../../src/detect/connection-refused.js';
 import { portReuse } from '../../src/detect/port-reuse.js';
+import { retransmissionLoss } from '../../src/detect/retransmission-loss.js';
 
 function flow(id: number, over: Partial<Flow> = {}): Flow {
   return {
@@ -70,6 +71,28 @@ describe('pmtu-blackhole', () => {
     f.events = [ev('data', 1, 4, 100.1, { len: 300 }), ...[0.5, 1.5, 3.5].map((t, i) => ev('retransmission', 1, 6 + i, 100 + t, { len: 1448, seq: 301 }))];
     const [x] = run(pmtuBlackhole(), [f]);
     expect(x?.params['largest_acked_segment']).toBe(300);
+  });
+});
+
+describe('retransmission-loss', () => {
+  // A download under heavy loss: the server's segments retransmitted with backoff until t+4 s,
+  // new data after that, then the client's FIN at `end` (curl --max-time). Half-closed: the
+  // server never answered the FIN.
+  function lossy(end: number, lastData: number): Flow {
+    const f = flow(0, { start: 100, end, state: 'half-closed', firstFinBy: 'client', firstRstBy: '' });
+    Object.assign(f.dirs[1], { packets: 20, dataPackets: 16, retransmissions: 8, lastPayloadTime: lastData });
+    Object.assign(f.dirs[0], { packets: 12, dataPackets: 1, lastPayloadTime: 100.05 });
+    const retrans = [0.4, 0.6, 1.0, 1.8, 2.2, 2.6, 3.0, 4.0].map((t, i) => ev('retransmission', 1, 10 + i, 100 + t, { len: 1448, seq: 1 + 1448 * (i >> 1) }));
+    f.events = [ev('request', 0, 4, 100.05, { len: 80 }), ...retrans, ev('data', 1, 30, lastData, { len: 1448 }), ev('fin', 0, 40, end)];
+    return f;
+  }
+  it('reports a transfer that crawled until the client gave up, 6 s after the last retransmission', () => {
+    const [x] = run(retransmissionLoss(), [lossy(110, 108.5)]);
+    expect(x?.kind).toBe('retransmission-loss');
+    expect(x?.summary).toContain('abandoned mid-transfer by the client (FIN)');
+  });
+  it('does not blame the loss when the connection recovered and then sat idle for a minute', () => {
+    expect(run(retransmissionLoss(), [lossy(165, 105)])).toEqual([]);
   });
 });
 
