@@ -58,6 +58,11 @@ function groupsOf(findings: Finding[]): Group[] {
   return out;
 }
 
+/** No capture could be read at all (missing, not a capture, cut in its header): no verdict to give. */
+export function nothingReadVerdict(): Verdict {
+  return { cause: 'Nothing analyzed: no capture could be read.', kind: '', server: '', confidence: 1, fix: '', explains: 0, severity: 'ok' };
+}
+
 export function pickVerdict(findings: Finding[]): Verdict {
   const actionable = findings.filter((f) => f.severity !== 'info');
   if (actionable.length === 0) {

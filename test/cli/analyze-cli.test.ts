@@ -76,6 +76,8 @@ describe('pcap-reset analyze', () => {
     const r = runCli(['analyze', '/nonexistent/cap.pcap'], T);
     expect(r.stdout.split('\n')[0]).toBe('✗ Nothing analyzed: the capture could not be read (the error is under Capture).');
     expect(r.stdout).not.toMatch(/No broken connections/);
+    const json = runCli(['analyze', '--json', '/nonexistent/cap.pcap'], T);
+    expect(JSON.parse(json.stdout).verdict).toMatchObject({ cause: 'Nothing analyzed: no capture could be read.', kind: '' });
     const html = join(tempDir(), 'none.html');
     expect(runCli(['analyze', '/nonexistent/cap.pcap', '--html', html], T).status).toBe(2);
     const page = readFileSync(html, 'utf8');
