@@ -865,9 +865,9 @@ def L_loss_timeout(name, path, rows, extra):
                   file=sys.stderr)
             return None
         # the transfer crawled on: new (not retransmitted) server data after the last retransmission
-        last_r = max(p["no"] for p in retr)
-        if not [p for p in data if p["from_server"] and p["no"] > last_r and not p["retrans"]]:
-            print("loss (abandoned): no new server data after the last retransmission (frame %d)" % last_r, file=sys.stderr)
+        last_r = max(retr, key=lambda p: p["no"])
+        if not [p for p in data if p["from_server"] and p["no"] > last_r["no"] and not p["retrans"]]:
+            print("loss (abandoned): no new server data after the last retransmission (frame %d)" % last_r["no"], file=sys.stderr)
             return None
     ratio = len(retr) / max(1, len(data))
     end_txt = ("%s from the %s in frame %d" % ("RST" if ends[0]["rst"] else "FIN", "server" if ends[0]["from_server"] else "client",
@@ -877,7 +877,6 @@ def L_loss_timeout(name, path, rows, extra):
              "%d retransmissions (%.0f %% of the data segments seen at the client); only %d bytes (headers + body) arrive in order before curl "
              "gives up after 10 s (curl: Operation timed out); first close: %s." % (len(retr), ratio * 100, body, end_txt)]
     if variant == "abandoned":
-        last_r = max(retr, key=lambda p: p["no"])
         story.append("No RST: the last retransmission is frame %d, new server data still arrives after it, and curl's FIN comes %.2f s "
                      "after that retransmission: the transfer crawled until the client gave up." % (last_r["no"], ends[0]["t"] - last_r["t"]))
     return {

@@ -16,7 +16,7 @@ import type { AnalysisResult, CaptureSummary, FlowSummary } from './result.js';
 import { FlowList, isInteresting } from './flow-summary.js';
 import { buildSummary, newFlowTally, tallyFlow } from './summary.js';
 import { defaultMaxFlows } from './limits.js';
-import { nothingReadVerdict, pickVerdict } from './verdict.js';
+import { nothingRead, nothingReadVerdict, pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
 import { VERSION } from '../version.js';
 
@@ -258,7 +258,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     flows,
     findings,
     summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted, perKind),
-    verdict: captures.some((c) => c.error !== undefined) && captures.every((c) => c.packets === 0) ? nothingReadVerdict() : pickVerdict(findings),
+    verdict: nothingRead(captures) ? nothingReadVerdict() : pickVerdict(findings),
     timelines,
   };
   return result;

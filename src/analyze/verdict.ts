@@ -12,7 +12,7 @@
  * inferred setting, the software match and the fix in configuration words are.
  */
 import { SEVERITY_RANK, type Finding } from '../detect/finding.js';
-import type { Verdict } from './result.js';
+import type { CaptureSummary, Verdict } from './result.js';
 import { minOf } from '../util/extremes.js';
 
 export function explainedCount(f: Finding): number {
@@ -58,7 +58,12 @@ function groupsOf(findings: Finding[]): Group[] {
   return out;
 }
 
-/** No capture could be read at all (missing, not a capture, cut in its header): no verdict to give. */
+/** Not one packet was read and at least one capture failed (missing, not a capture, cut in its header). */
+export function nothingRead(captures: ReadonlyArray<Pick<CaptureSummary, 'error' | 'packets'>>): boolean {
+  return captures.some((c) => c.error !== undefined) && captures.every((c) => c.packets === 0);
+}
+
+/** The verdict when nothingRead(captures): there is none to give. */
 export function nothingReadVerdict(): Verdict {
   return { cause: 'Nothing analyzed: no capture could be read.', kind: '', server: '', confidence: 1, fix: '', explains: 0, severity: 'ok' };
 }

@@ -4,11 +4,12 @@
  * and say "nothing analyzed" instead of a green check when nothing could be read at all.
  */
 import type { AnalysisResult } from '../analyze/result.js';
+import { nothingRead } from '../analyze/verdict.js';
 
 export interface ReadTrouble {
   /** Captures with an error (cannot open, not a capture, cut, corrupt). */
   failed: number;
-  /** Not one packet was read from any capture, and at least one failed. */
+  /** Not one packet was read from any capture, and at least one failed (analyze/verdict.ts nothingRead). */
   nothingRead: boolean;
   /** The headline line about them ('' when every capture was read to its end). */
   line: string;
@@ -16,11 +17,11 @@ export interface ReadTrouble {
 
 export function readTrouble(r: AnalysisResult): ReadTrouble {
   const failed = r.captures.filter((c) => c.error !== undefined).length;
-  const nothingRead = failed > 0 && r.captures.every((c) => c.packets === 0);
+  const none = nothingRead(r.captures);
   const all = r.captures.length;
   const which = all === 1 ? 'the capture' : `${failed} of ${all} captures`;
   const line = failed === 0 ? ''
-    : nothingRead ? `Nothing analyzed: ${which} could not be read (the error is under Capture).`
+    : none ? `Nothing analyzed: ${which} could not be read (the error is under Capture).`
     : `${which[0]!.toUpperCase()}${which.slice(1)} could not be read to the end: what follows covers only the packets read.`;
-  return { failed, nothingRead, line };
+  return { failed, nothingRead: none, line };
 }

@@ -98,7 +98,8 @@ try {
   const best = (jobs: number) => Math.min(...Array.from({ length: repeat }, () => run(dir, jobs)));
   const one = best(1);
   const two = best(2);
-  const c = (j: number) => Math.min(...cpu[j]!).toFixed(2);
+  const minCpu = (j: number) => Math.min(...cpu[j]!);
+  const c = (j: number) => minCpu(j).toFixed(2);
   console.log(`--jobs 1: ${(one / 1000).toFixed(2)} s wall (${c(1)} s CPU)`);
   console.log(`--jobs 2: ${(two / 1000).toFixed(2)} s wall (${c(2)} s CPU)`);
   console.log(`ratio jobs2/jobs1: ${(two / one).toFixed(3)} (target <= 0.65); load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -106,9 +107,8 @@ try {
   // one job's wall time. One job already keeps more than one core busy (V8 compiles and collects
   // on background threads, the libuv pool reads ahead), and every worker compiles the analysis
   // again, so this floor is above 0.5.
-  const cpu2 = Math.min(...cpu[2]!);
-  console.log(`floor on ${availableParallelism()} cores: ${(cpu2 / availableParallelism() / (one / 1000)).toFixed(3)} ` +
-    `(--jobs 2 CPU / cores / --jobs 1 wall); --jobs 1 kept ${(Math.min(...cpu[1]!) / (one / 1000)).toFixed(2)} cores busy`);
+  console.log(`floor on ${availableParallelism()} cores: ${(minCpu(2) / availableParallelism() / (one / 1000)).toFixed(3)} ` +
+    `(--jobs 2 CPU / cores / --jobs 1 wall); --jobs 1 kept ${(minCpu(1) / (one / 1000)).toFixed(2)} cores busy`);
 } finally {
   if (made && !process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   else if (made) console.log(`kept ${dir}`);
