@@ -52,6 +52,11 @@ export interface AnalyzeOptions {
   maxFlowList?: number;
   /** Findings kept per kind (default 10 000); the summary counts all of them. */
   maxFindingsPerKind?: number;
+  /**
+   * Aborted: stop reading (Ctrl-C). The packets read so far are analyzed and reported as usual;
+   * the capture cut short gets a warning, and the files after it are not read.
+   */
+  signal?: AbortSignal;
   /** Progress: file index, bytes read so far in that file. */
   onProgress?: (file: number, bytes: number) => void;
   /**
@@ -85,6 +90,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   const runWarnings: string[] = [];
   let tcpPackets = 0;
   let nextFlowId = 0;
+  let interrupted = false;
 
   // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
   const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
@@ -208,19 +214,26 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     const info = await readCapture(input.stream ?? input.path, name, sink, {
       maxPackets: opts.maxPackets,
       shouldStop: () => pastEnd,
+      signal: opts.signal,
       onProgress: opts.onProgress ? (b) => opts.onProgress!(fileIndex, b) : undefined,
     });
     packetBase.push(base);
     packetsBefore += Math.max(lastNumber, info.packets);
-    if (!opts.join || fileIndex === inputs.length - 1) {
+    const stopHere = opts.signal?.aborted === true && fileIndex < inputs.length - 1;
+    const lastFile = fileIndex === inputs.length - 1 || stopHere;
+    if (!opts.join || lastFile) {
       table.finish();
       nextFlowId += table.flowsCreated;
       tcpPackets += table.tcpPackets;
     }
     // Every warning names its file, like the error line ("cap.pcap: offset 910: ...").
     const warnings = [...info.warnings, ...decoder.drainWarnings()].map((w) => `${name}: ${w}`);
+    if (info.interrupted) {
+      interrupted = true;
+      warnings.push(`${name}: interrupted at offset ${info.bytes} after ${info.packets} packets: the rest of the input was not read`);
+    }
     const unfinished = decoder.pendingDatagrams;
-    if (unfinished > 0 && (!opts.join || fileIndex === inputs.length - 1)) {
+    if (unfinished > 0 && (!opts.join || lastFile)) {
       warnings.push(`${name}: ${unfinished} IP datagram${unfinished === 1 ? '' : 's'} never completed: fragments missing at the end of the capture, not reassembled`);
     }
     captures.push({
@@ -228,6 +241,12 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       packets: info.packets, bytes: info.bytes, first: info.first, last: info.last, warnings,
       ...(info.error ? { error: info.error } : {}),
     });
+    if (stopHere) {
+      interrupted = true;
+      const rest = inputs.slice(fileIndex + 1).map((i) => i.name ?? (i.path === '-' ? 'stdin' : i.path));
+      runWarnings.push(`interrupted: ${rest.length} more file${rest.length === 1 ? '' : 's'} not read: ${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', …' : ''}`);
+      break;
+    }
   }
 
   for (const d of detectors) d.finish?.(ctx);
@@ -260,6 +279,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted, perKind),
     verdict: nothingRead(captures) ? nothingReadVerdict() : pickVerdict(findings),
     timelines,
+    ...(interrupted ? { interrupted: true as const } : {}),
   };
   return result;
 }

@@ -79,6 +79,11 @@ export interface AnalysisResult {
   };
   verdict: Verdict;
   /**
+   * Reading was stopped early on request (Ctrl-C): the result covers the packets read before.
+   * The capture cut short says where in its warnings. Not written to JSON (the warnings are).
+   */
+  interrupted?: true;
+  /**
    * Full connection models (with their event timelines) for the connections that
    * findings point at, for drawing: flow id → Flow. Bounded (the most important
    * few hundred). Not written to JSON by default.

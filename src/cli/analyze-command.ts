@@ -11,6 +11,8 @@ import { exitCodeFor, EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { parseTimeRange } from './time-range.js';
 import { writeOutputs } from './outputs.js';
+import { onInterrupt, STDIN_GRACE_MS } from './interrupt.js';
+import type { AnalysisResult } from '../analyze/result.js';
 
 export interface AnalyzeCliOptions {
   json?: boolean;
@@ -58,6 +60,8 @@ Examples:
   $ tcpdump -i any -U -w - port 8080 | pcap-reset analyze -
   $ pcap-reset analyze big.pcap --time-range 2026-11-20T10:00:00Z,2026-11-20T10:05:00Z
 
+Ctrl-C stops reading and reports what was read so far (a second Ctrl-C quits at once).
+
 Exit status: 0 no problem found, 1 findings (errors or warnings), 2 bad usage or an
 unreadable/corrupt input (what was read before the damage is still reported), 3 internal
 error (PCAP_RESET_DEBUG=1 prints its stack trace).`,
@@ -88,16 +92,33 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     try { return statSync(f).size; } catch { return 0; }
   });
   const progress = progressReporter(opts.progress !== false, sizes, files);
-  const result = await analyze(inputs, {
-    maxPackets: opts.maxPackets,
-    timeStart: range.start,
-    timeEnd: range.end,
-    allFlows: !opts.brokenOnly,
-    maxFlows: opts.maxFlows,
-    onProgress: progress.update,
+  const interrupt = onInterrupt({
+    graceMs: files.includes('-') ? STDIN_GRACE_MS : 0,
+    say: (line) => {
+      progress.stop();
+      process.stderr.write(line + '\n');
+    },
+    quit: (code) => process.exit(code),
   });
-  progress.stop();
+  try {
+    const result = await analyze(inputs, {
+      maxPackets: opts.maxPackets,
+      timeStart: range.start,
+      timeEnd: range.end,
+      allFlows: !opts.brokenOnly,
+      maxFlows: opts.maxFlows,
+      signal: interrupt.signal,
+      onProgress: progress.update,
+    });
+    interrupt.analysisDone();
+    progress.stop();
+    return await report(result, opts);
+  } finally {
+    interrupt.dispose();
+  }
+}
 
+async function report(result: AnalysisResult, opts: AnalyzeCliOptions): Promise<number> {
   for (const cap of result.captures) if (cap.error) process.stderr.write(`pcap-reset: ${cap.error}\n`);
 
   if (opts.json) {

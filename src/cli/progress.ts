@@ -33,11 +33,15 @@ export function progressReporter(enabled: boolean, sizes: number[], names: strin
   const mb = (b: number) => Math.round(b / 1048576);
   bar.start(mb(total), 0, { file: names[0] ?? '' });
   const before = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  let stopped = false;
   return {
     update(file, bytes) {
-      bar.update(mb(before[file]! + bytes), { file: names[file] ?? '' });
+      // (Reading may still report a chunk after a Ctrl-C stopped the bar: it stays gone.)
+      if (!stopped) bar.update(mb(before[file]! + bytes), { file: names[file] ?? '' });
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       bar.stop();
     },
   };

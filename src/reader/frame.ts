@@ -63,6 +63,8 @@ export interface CaptureInfo {
   error?: string;
   /** Byte offset of `error` in the (decompressed) stream. */
   errorOffset?: number;
+  /** Reading stopped early because `ReadOptions.signal` was aborted (Ctrl-C); `bytes` says where. */
+  interrupted?: boolean;
 }
 
 export type FrameSink = (frame: Frame) => void;
@@ -76,4 +78,9 @@ export interface ReadOptions {
   chunkSize?: number;
   /** Stop early when this returns true (checked between chunks). */
   shouldStop?: () => boolean;
+  /**
+   * Stop reading when this is aborted (Ctrl-C): between chunks, and a read still waiting for
+   * input (a live pipe gone quiet) is given up. What was read is delivered; `interrupted` is set.
+   */
+  signal?: AbortSignal;
 }

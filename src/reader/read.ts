@@ -91,12 +91,14 @@ export async function readCapture(
     info.error = st.error;
     info.errorOffset = st.errorOffset;
   }
+  if (st.interrupted) info.interrupted = true;
   return info;
 }
 
 /**
  * Fill the window, turning source errors into a fatal error. Resolves 'ok',
- * 'eof' (input ended before `need` bytes) or 'error'.
+ * 'eof' (input ended before `need` bytes), 'error', or 'stopped' when `signal` was
+ * aborted first (the window is not used again: the source is closed next).
  */
 async function fill(
   st: ReadState,
@@ -104,13 +106,41 @@ async function fill(
   need: number,
   gzip: boolean,
   readAhead = true,
-): Promise<'ok' | 'eof' | 'error'> {
+  signal?: AbortSignal,
+): Promise<'ok' | 'eof' | 'error' | 'stopped'> {
   try {
-    return (await win.fill(need, readAhead)) ? 'ok' : 'eof';
+    const filled = win.fill(need, readAhead);
+    const r = signal === undefined ? await filled : await untilAborted(filled, signal);
+    if (r === ABORTED) {
+      st.interrupted = true;
+      return 'stopped';
+    }
+    return r ? 'ok' : 'eof';
   } catch (e) {
     sourceError(st, win, e, gzip);
     return 'error';
   }
+}
+
+const ABORTED = Symbol('aborted');
+
+/** `p`, or ABORTED as soon as `signal` is aborted (`p` is then left to settle unobserved). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise<T | typeof ABORTED>((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => undefined);
+      resolve(ABORTED);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
 }
 
 function sourceError(st: ReadState, win: Window, e: unknown, gzip: boolean): void {
@@ -122,14 +152,15 @@ function sourceError(st: ReadState, win: Window, e: unknown, gzip: boolean): voi
 /** Detect the format and run the parser to the end. Resolves whether the input was gzip. */
 async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boolean> {
   let gzip = false;
-  let r = await fill(st, win, 4, false, false);
-  if (r === 'error') return gzip;
+  const signal = opts.signal;
+  let r = await fill(st, win, 4, false, false, signal);
+  if (r === 'error' || r === 'stopped') return gzip;
   if (win.end >= 2 && win.buf[0] === 0x1f && win.buf[1] === 0x8b) {
     gzip = true;
     const prefix = Buffer.from(win.buf.subarray(0, win.end));
     win.reset(gunzipSource(prefix, win.src));
-    r = await fill(st, win, 4, true);
-    if (r === 'error') return gzip;
+    r = await fill(st, win, 4, true, true, signal);
+    if (r === 'error' || r === 'stopped') return gzip;
   }
   if (r === 'eof') {
     const what = gzip ? 'gzip content' : 'input';
@@ -158,6 +189,10 @@ async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boo
     parser.run();
     if (st.stopped) break;
     if (shouldStop !== undefined && shouldStop()) break;
+    if (signal?.aborted) {
+      st.interrupted = true;
+      break;
+    }
     const at = win.offset(win.pos);
     if (parser.skip > 0) {
       // A block too big for the buffer that we do not need: discard it unseen.
@@ -186,9 +221,9 @@ async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boo
       parser.truncated(at, size - at);
       break;
     }
-    r = await fill(st, win, need, gzip);
+    r = await fill(st, win, need, gzip, true, signal);
     onProgress?.(src.rawBytes());
-    if (r === 'error') break;
+    if (r === 'error' || r === 'stopped') break;
     if (r === 'eof') {
       parser.truncated(win.offset(win.pos), win.end - win.pos);
       break;

@@ -115,9 +115,11 @@ export class StreamSource implements ByteSource {
   private cpos = 0;
   private count = 0;
   private closed = false;
+  /** A `next()` of the iterator has not settled yet (a live pipe with nothing to read). */
+  private waiting = false;
 
   constructor(
-    stream: AsyncIterable<unknown>,
+    private readonly stream: AsyncIterable<unknown>,
     private readonly raw?: () => number,
     private readonly onClose?: () => Promise<void>,
   ) {
@@ -132,7 +134,13 @@ export class StreamSource implements ByteSource {
     }
     this.chunk = null;
     for (;;) {
-      const r = await this.it.next();
+      this.waiting = true;
+      let r: IteratorResult<unknown>;
+      try {
+        r = await this.it.next();
+      } finally {
+        this.waiting = false;
+      }
       if (r.done) return null;
       const b = toBuffer(r.value);
       if (b.length === 0) continue;
@@ -179,10 +187,19 @@ export class StreamSource implements ByteSource {
     if (this.closed) return;
     this.closed = true;
     this.chunk = null;
-    try {
-      await this.it.return?.();
-    } catch {
-      /* a stream that failed is closed anyway */
+    if (this.waiting) {
+      // Reading was given up while a read still waits for input (Ctrl-C on a quiet pipe). A
+      // stream iterator's return() would queue behind that read and wait with it: end the
+      // stream itself instead, which settles the read.
+      const s = this.stream as { destroy?: () => void };
+      if (typeof s.destroy === 'function') s.destroy();
+      else void this.it.return?.()?.catch(() => undefined);
+    } else {
+      try {
+        await this.it.return?.();
+      } catch {
+        /* a stream that failed is closed anyway */
+      }
     }
     if (this.onClose) await this.onClose();
   }
@@ -257,9 +274,15 @@ class GunzipChunks implements AsyncIterator<Buffer>, AsyncIterable<Buffer> {
   }
 
   async return(): Promise<IteratorResult<Buffer>> {
+    this.destroy();
+    return { done: true, value: undefined };
+  }
+
+  /** Stop decompressing; a `next()` waiting for output resolves as the end. */
+  destroy(): void {
     this.gz.destroy();
     this.ended = true;
-    return { done: true, value: undefined };
+    this.signal();
   }
 
   private signal(): void {

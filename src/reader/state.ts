@@ -27,6 +27,8 @@ export class ReadState {
   last = 0;
   /** Set when a fatal error occurred or maxPackets was reached: the parser must return. */
   stopped = false;
+  /** Reading was given up early because the caller's signal was aborted. */
+  interrupted = false;
   format: CaptureFormat | 'unknown' = 'unknown';
   snaplen = 0;
   readonly linktypes: number[] = [];

@@ -11,7 +11,7 @@ export interface ReadTrouble {
   failed: number;
   /** Not one packet was read from any capture, and at least one failed (analyze/verdict.ts nothingRead). */
   nothingRead: boolean;
-  /** The headline line about them ('' when every capture was read to its end). */
+  /** The headline line about them, or about an interrupted read ('' when every capture was read to its end). */
   line: string;
 }
 
@@ -20,8 +20,12 @@ export function readTrouble(r: AnalysisResult): ReadTrouble {
   const none = nothingRead(r.captures);
   const all = r.captures.length;
   const which = all === 1 ? 'the capture' : `${failed} of ${all} captures`;
-  const line = failed === 0 ? ''
+  let line = failed === 0 ? ''
     : none ? `Nothing analyzed: ${which} could not be read (the error is under Capture).`
     : `${which[0]!.toUpperCase()}${which.slice(1)} could not be read to the end: what follows covers only the packets read.`;
+  if (r.interrupted) {
+    line = line === '' ? 'Interrupted (Ctrl-C): what follows covers only the packets read before it.'
+      : `${line} Reading was interrupted (Ctrl-C).`;
+  }
   return { failed, nothingRead: none, line };
 }

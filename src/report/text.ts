@@ -37,7 +37,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
     out.push('  ' + c.bold(safeText(v.cause)));
     if (v.fix) out.push('  ' + c.cyan('Fix: ') + safeText(v.fix));
   }
-  if (trouble.failed > 0 && !trouble.nothingRead) out.push(c.yellow('! ' + trouble.line));
+  if (trouble.line !== '' && !trouble.nothingRead) out.push(c.yellow('! ' + trouble.line));
   out.push('');
 
   // 2. findings

@@ -102,7 +102,7 @@ describe('pcap-reset analyze', () => {
   it('--help teaches: examples, exit status, every option', () => {
     const r = runCli(['analyze', '--help'], T);
     expect(r.status).toBe(0);
-    for (const s of ['--json', '--html', '--svg', '--max-packets', '--time-range', 'Examples:', 'Exit status']) expect(r.stdout).toContain(s);
+    for (const s of ['--json', '--html', '--svg', '--max-packets', '--time-range', 'Examples:', 'Exit status', 'Ctrl-C']) expect(r.stdout).toContain(s);
   });
 
   it('--max-packets analyzes only the start of the capture', () => {

@@ -260,3 +260,52 @@ describe('input sources', () => {
     expect(seen.size).toBe(1);
   });
 });
+
+describe('readCapture with an abort signal (Ctrl-C)', () => {
+  const bytes = pcapFile(true, 'us', pcapRecs(40));
+
+  /** `sent` pushed to a stream never ended (a capture still running), reading aborted after 50 ms. */
+  async function abortedLivePipe(sent: Buffer) {
+    const ref = await readBytes(bytes);
+    const s = new Readable({ read() {} });
+    s.push(sent);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    const r = await readAll(s, { signal: stop.signal });
+    same(r.recs, ref.recs);
+    expect(r.info.interrupted).toBe(true);
+    expect(r.info.error).toBeUndefined();
+    return { r, s };
+  }
+
+  it('gives up a read waiting on a quiet live pipe: every record so far delivered, no error', async () => {
+    const { r, s } = await abortedLivePipe(bytes);
+    expect(r.info.bytes).toBe(bytes.length);
+    expect(s.destroyed).toBe(true);
+  });
+
+  it('does so behind gzip too', async () => {
+    await abortedLivePipe(gzipSync(bytes).subarray(0, -8)); // no gzip trailer yet: the writer is still going
+  });
+
+  it('stops a file between chunks, at the record boundary it reports', async () => {
+    const big = pcapFile(true, 'us', pcapRecs(4000)); // larger than the first read (256 KiB + a chunk)
+    const stop = new AbortController();
+    let n = 0;
+    const info = await readCapture(tempFile(big), 'f.pcap', () => { if (++n === 5) stop.abort(); }, { signal: stop.signal, chunkSize: 4096 });
+    expect(info.interrupted).toBe(true);
+    expect(info.packets).toBe(n);
+    expect(n).toBeGreaterThanOrEqual(5);
+    expect(n).toBeLessThan(4000);
+    // `bytes` is the offset right after the last record delivered.
+    const ref = (await readBytes(big)).recs;
+    expect(info.bytes).toBe(ref[n]!.recordOffset);
+    expect(info.error).toBeUndefined();
+  });
+
+  it('reads to the end, not interrupted, when the signal is never aborted', async () => {
+    const r = await readAll(trickle(bytes, 100), { signal: new AbortController().signal });
+    expect(r.recs.length).toBe(40);
+    expect(r.info.interrupted).toBeUndefined();
+  });
+});

@@ -17,7 +17,7 @@ export function verdictSection(r: AnalysisResult): SafeHtml {
   return html`<section class="verdict sev-${v.severity}" id="verdict" aria-labelledby="verdict-label">
 <div class="label" id="verdict-label">${label}</div>
 <p class="cause">${v.cause}</p>
-${trouble.failed > 0 ? html`<p class="read-error">${trouble.line}</p>` : ''}
+${trouble.line !== '' && !trouble.nothingRead ? html`<p class="read-error">${trouble.line}</p>` : ''}
 ${ok ? '' : html`<div class="facts">
 <span>kind <b>${v.kind}</b></span>
 ${v.server ? html`<span>server <b class="mono">${v.server}</b></span>` : ''}

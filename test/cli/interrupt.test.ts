@@ -1,0 +1,93 @@
+/**
+ * Ctrl-C on `tcpdump -w - | pcap-reset analyze -`: the first SIGINT reports what was read (as
+ * tcpdump and tshark print their counts when interrupted), a second one quits at once.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { CAPTURES } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp.js';
+
+const CAPTURE = join(CAPTURES, 'idle-race-gunicorn-pcapng.pcapng');
+
+/**
+ * The capture with an 8 MiB Custom Block (pcapng §4.8, type 0x00000BAD; readers skip it) after
+ * its Section Header: more than a pipe or socket buffer holds, so once all of it is written the
+ * CLI has read most of it and is past start-up, its Ctrl-C handler in place.
+ */
+function withPadding(cap: Buffer): Buffer {
+  const shbLen = cap.readUInt32LE(4);
+  const len = 12 + 4 + 8 * 1024 * 1024;
+  const block = Buffer.alloc(len);
+  block.writeUInt32LE(0x00000bad, 0);
+  block.writeUInt32LE(len, 4);
+  block.writeUInt32LE(32473, 8); // the example Private Enterprise Number (RFC 5612)
+  block.writeUInt32LE(len, len - 4);
+  return Buffer.concat([cap.subarray(0, shbLen), block, cap.subarray(shbLen)]);
+}
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** The CLI reading `bytes` from a pipe left open (a live capture), sent SIGINT `presses` times once all is written. */
+function interrupted(args: string[], bytes: Buffer, presses: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.on('error', () => undefined); // the CLI closes its end when it stops reading
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.write(bytes, () => {
+      for (let i = 0; i < presses; i++) setTimeout(() => child.kill('SIGINT'), 100 * i);
+    });
+  });
+}
+
+describe('Ctrl-C while reading a live pipe', () => {
+  const bytes = withPadding(readFileSync(CAPTURE));
+
+  it('reports everything read before it, says it was interrupted, and exits by the findings', async () => {
+    const whole = runCli(['analyze', CAPTURE], { timeoutMs: 20_000 });
+    expect(whole.status).toBe(1);
+    const r = await interrupted(['analyze', '-'], bytes, 1);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pcap-reset: interrupted: reporting what was read so far (Ctrl-C again to quit now)');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/ROOT CAUSE \(idle-close-race/);
+    expect(r.stdout).toContain('! Interrupted (Ctrl-C): what follows covers only the packets read before it.');
+    expect(r.stdout).toContain(`warning: stdin: interrupted at offset ${bytes.length} after `);
+    // Same findings as the whole file read to its end.
+    const findings = (out: string) => out.split('\n').filter((l) => /^\s+(ERROR|WARN|info)\s/.test(l));
+    expect(findings(r.stdout)).toEqual(findings(whole.stdout));
+    expect(findings(r.stdout).length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('puts the interruption in the JSON warnings, with the same findings, and in the HTML report', async () => {
+    const whole = JSON.parse(runCli(['analyze', CAPTURE, '--json'], { timeoutMs: 20_000 }).stdout);
+    const html = join(tempDir(), 'report.html');
+    const r = await interrupted(['analyze', '-', '--json', '--html', html], bytes, 1);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.captures[0].packets).toBe(whole.captures[0].packets);
+    expect(j.captures[0].warnings).toContainEqual(expect.stringMatching(/^stdin: interrupted at offset \d+ after \d+ packets: the rest of the input was not read$/));
+    expect(j.findings.map((f: { kind: string }) => f.kind)).toEqual(whole.findings.map((f: { kind: string }) => f.kind));
+    expect(j).not.toHaveProperty('interrupted');
+    expect(readFileSync(html, 'utf8')).toContain('<p class="read-error">Interrupted (Ctrl-C): what follows covers only the packets read before it.</p>');
+  }, 30_000);
+
+  it('quits at once with 130 on a second Ctrl-C, printing no report', async () => {
+    const r = await interrupted(['analyze', '-'], bytes, 2);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Ctrl-C again to quit now');
+  }, 30_000);
+});
