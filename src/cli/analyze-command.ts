@@ -10,7 +10,7 @@ import { colorWanted } from '../report/color.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { parseTimeRange } from './time-range.js';
-import { writeOutputs } from './outputs.js';
+import { outputProblem, writeOutputs } from './outputs.js';
 import { onInterrupt, STDIN_GRACE_MS } from './interrupt.js';
 import type { AnalysisResult } from '../analyze/result.js';
 
@@ -86,6 +86,16 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     process.stderr.write("pcap-reset: '-' (standard input) can be given only once\n");
     return EXIT.USAGE;
   }
+  if (files.includes('-') && process.stdin.isTTY) {
+    // Like gzip, which will not read compressed data from a terminal: nobody types a capture.
+    process.stderr.write("pcap-reset: standard input is a terminal, not a capture: pipe one in (tcpdump -w - | pcap-reset analyze -) or name a file\n");
+    return EXIT.USAGE;
+  }
+  const badOutput = outputProblem({ html: opts.html, svg: opts.svg });
+  if (badOutput !== undefined) {
+    process.stderr.write(`pcap-reset: ${badOutput}\n`);
+    return EXIT.USAGE;
+  }
   const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f }));
   const sizes = files.map((f) => {
     if (f === '-') return 0;
@@ -126,7 +136,11 @@ async function report(result: AnalysisResult, opts: AnalyzeCliOptions): Promise<
   } else {
     process.stdout.write(renderText(result, { color: colorWanted(process.stdout, opts.color), verbose: opts.verbose }));
   }
-  const wrote = await writeOutputs(result, { html: opts.html, svg: opts.svg });
-  for (const w of wrote) process.stderr.write(`pcap-reset: wrote ${w}\n`);
+  const out = await writeOutputs(result, { html: opts.html, svg: opts.svg });
+  for (const w of out.wrote) process.stderr.write(`pcap-reset: wrote ${w}\n`);
+  if (out.error !== undefined) {
+    process.stderr.write(`pcap-reset: ${out.error}\n`);
+    return EXIT.USAGE;
+  }
   return exitCodeFor(result);
 }

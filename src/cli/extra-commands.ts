@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
 import { parseShard } from '../scan/discover.js';
+import { fileOutputProblem } from '../util/output-paths.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -65,6 +66,7 @@ ${EXIT_HELP}`,
       jobs?: number; json?: boolean; html?: string; shard?: { k: number; n: number }; join?: boolean;
       maxPackets?: number; maxFlows?: number; color?: boolean; progress?: boolean;
     }) => {
+      if (badHtml(opts.html)) return;
       const { runScan } = await import('../scan/scan.js');
       process.exitCode = await runScan(paths, opts);
     });
@@ -90,9 +92,19 @@ Exit status: as for scan (0 clean, 1 findings, 2 some files failed), and 2 when 
 output is unreadable, malformed, or has no final aggregate line (a shard that did not finish).`,
     )
     .action(async (outputs: string[], opts: { json?: boolean; html?: string; color?: boolean }) => {
+      if (badHtml(opts.html)) return;
       const { runMerge } = await import('../scan/merge.js');
       process.exitCode = await runMerge(outputs, opts);
     });
+}
+
+/** `--html FILE` cannot be written (said now, not after the scan): exit status 2. */
+function badHtml(path: string | undefined): boolean {
+  const problem = path === undefined ? undefined : fileOutputProblem('--html', path, 'index.html');
+  if (problem === undefined) return false;
+  process.stderr.write(`pcap-reset: ${problem}\n`);
+  process.exitCode = 2;
+  return true;
 }
 
 export async function extraCommands(): Promise<Command[]> {

@@ -16,6 +16,7 @@ import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
 import { groupRotated, mapLimit, shardOf, sniff, walk, type Found, type Group } from './discover.js';
 import { writeIndex } from './index-html.js';
+import { writeFailure } from '../util/output-paths.js';
 import { aggregateText, fileLine, stderrSummary } from './text.js';
 import type { FileRecord, ScanTask, SkippedRecord } from './types.js';
 
@@ -213,16 +214,22 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   const agg = aggregate(fileRecords, skipped);
   if (opts.json) out(JSON.stringify(agg) + '\n');
   else out(aggregateText(agg, color));
+  let indexFailed = false;
   if (opts.html) {
-    await writeIndex(fileRecords, skipped, agg, opts.html);
-    const nReports = fileRecords.filter((f) => f.report).length;
-    process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : opts.html && !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
+    try {
+      await writeIndex(fileRecords, skipped, agg, opts.html);
+      const nReports = fileRecords.filter((f) => f.report).length;
+      process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : opts.html && !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
+    } catch (e) {
+      process.stderr.write(`pcap-reset: ${writeFailure('--html', opts.html, e)}\n`);
+      indexFailed = true;
+    }
   }
   process.stderr.write(stderrSummary(fileRecords, skipped, (performance.now() - t0) / 1000));
   if (fileRecords.length === 0) {
     process.stderr.write(`pcap-reset: no capture found in ${paths.map((p) => JSON.stringify(p)).join(' ')}${shard ? ` (shard ${shard.k}/${shard.n})` : ''}\n`);
     // An empty shard is normal; an empty archive is bad input.
-    return shard && shard.n > 1 && walked.found.length > 0 ? agg.exit_code : 2;
+    return shard && shard.n > 1 && walked.found.length > 0 && !indexFailed ? agg.exit_code : 2;
   }
-  return agg.exit_code;
+  return indexFailed ? 2 : agg.exit_code;
 }
