@@ -13,6 +13,8 @@ import { parseTimeRange } from './time-range.js';
 import { outputProblem, writeOutputs } from './outputs.js';
 import { onInterrupt, STDIN_GRACE_MS } from './interrupt.js';
 import type { AnalysisResult } from '../analyze/result.js';
+import { continues, inTimeOrder } from '../analyze/rotation.js';
+import { groupRotated } from '../scan/discover.js';
 
 export interface AnalyzeCliOptions {
   json?: boolean;
@@ -25,6 +27,8 @@ export interface AnalyzeCliOptions {
   progress?: boolean;
   brokenOnly?: boolean;
   maxFlows?: number;
+  /** true: join the files as one rotated capture; false: never; undefined: when their names and times say so. */
+  join?: boolean;
 }
 
 function positiveInt(v: string): number {
@@ -44,6 +48,8 @@ export function analyzeCommand(): Command {
     .option('--svg <dir>', 'write one SVG timeline per flagged connection plus overview.svg into DIR')
     .option('--max-packets <n>', 'read at most N packets of each file', positiveInt)
     .option('--time-range <start,end>', 'analyze only packets in [start,end): epoch seconds or ISO 8601 times, either side may be empty')
+    .option('--join', 'the files are pieces of one capture (tcpdump -C/-G rotation): join them even when their names do not say so')
+    .option('--no-join', 'never join files: analyze each on its own')
     .option('--broken-only', 'in --json, list only connections that did not close cleanly')
     .option('--max-flows <n>', 'open connections tracked at once before the least recently active are finalized (default: 250000, fewer when the heap limit is small)', positiveInt)
     .option('--no-color', 'no ANSI colors (also: NO_COLOR=1); colors are only used on a terminal anyway')
@@ -58,6 +64,7 @@ Examples:
   $ pcap-reset analyze capture.pcapng.gz --html report.html
   $ pcap-reset analyze capture.pcap --json | jq '.findings[] | {kind, summary}'
   $ tcpdump -i any -U -w - port 8080 | pcap-reset analyze -
+  $ pcap-reset analyze /var/tmp/cap.pcap*     # tcpdump -C/-G pieces: read as one capture
   $ pcap-reset analyze big.pcap --time-range 2026-11-20T10:00:00Z,2026-11-20T10:05:00Z
 
 Ctrl-C stops reading and reports what was read so far (a second Ctrl-C quits at once).
@@ -70,6 +77,12 @@ error (PCAP_RESET_DEBUG=1 prints its stack trace).`,
       const code = await runAnalyze(files, { ...opts, json: opts.json || opts.format === 'json' });
       process.exitCode = code;
     });
+}
+
+/** The files are named like the rotated pieces of one capture, and nothing else (scan's rule). */
+function looksRotated(files: string[]): boolean {
+  const groups = groupRotated(files.map((path) => ({ path, rel: path, size: 0, explicit: true })), true);
+  return groups.length === 1 && groups[0]!.rotated;
 }
 
 export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Promise<number> {
@@ -96,6 +109,10 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     process.stderr.write(`pcap-reset: ${badOutput}\n`);
     return EXIT.USAGE;
   }
+  // Rotated pieces of one capture (cap.pcap0 cap.pcap1 ..., tcpdump -C/-G) are read as one, in
+  // the order of their first packets, so a connection crossing a file boundary stays one.
+  const join = opts.join !== false && files.length > 1 && !files.includes('-') && (opts.join === true || looksRotated(files));
+  if (join) files = (await inTimeOrder(files.map((path) => ({ path })))).map((f) => f.path);
   const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f }));
   const sizes = files.map((f) => {
     if (f === '-') return 0;
@@ -111,15 +128,22 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     quit: (code) => process.exit(code),
   });
   try {
-    const result = await analyze(inputs, {
+    const run = (joined: boolean) => analyze(inputs, {
       maxPackets: opts.maxPackets,
       timeStart: range.start,
       timeEnd: range.end,
       allFlows: !opts.brokenOnly,
       maxFlows: opts.maxFlows,
+      join: joined,
       signal: interrupt.signal,
       onProgress: progress.update,
     });
+    let result = await run(join);
+    if (join && opts.join !== true && !result.interrupted && !continues(result.captures).every(Boolean)) {
+      // Named like rotated pieces, but their times do not follow on (two captures taken side by
+      // side, host1.pcap and host2.pcap): separate captures after all.
+      result = await run(false);
+    }
     interrupt.analysisDone();
     progress.stop();
     return await report(result, opts);

@@ -4,6 +4,7 @@
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
 import { readTrouble } from './read-errors.js';
+import { pktRef, PKT_REF_NOTE } from './packet-ref.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
@@ -40,11 +41,12 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   if (trouble.line !== '' && !trouble.nothingRead) out.push(c.yellow('! ' + trouble.line));
   out.push('');
 
-  // 2. findings
+  // 2. findings (with several files, packets are "file:packet": Wireshark numbers them per file)
+  const multi = r.captures.length > 1;
   const max = o.maxFindings ?? 20;
   if (r.findings.length) {
     out.push(c.bold(`Findings (${r.findings.length})`));
-    const rows = r.findings.slice(0, max).map((f) => findingRow(f, c));
+    const rows = r.findings.slice(0, max).map((f) => findingRow(f, c, multi));
     out.push(...rows);
     if (r.findings.length > max) out.push(c.dim(`  … ${r.findings.length - max} more (use --json or --html for all)`));
     out.push('');
@@ -54,13 +56,14 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const s = r.summary;
   const states = Object.entries(s.states).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ');
   out.push(c.bold('Capture'));
-  for (const cap of r.captures) {
+  r.captures.forEach((cap, i) => {
     const span = cap.packets ? `${fmtTime(cap.first)} – ${fmtTime(cap.last)} (${(cap.last - cap.first).toFixed(3)} s)` : 'no packets';
-    out.push(`  ${safeText(cap.path)}: ${cap.format}${cap.gzip ? '+gzip' : ''}, link ${cap.linktypes.join('/') || '-'}, ${cap.packets} packets, ${span}`);
+    out.push(`  ${multi ? `file ${i + 1}: ` : ''}${safeText(cap.path)}: ${cap.format}${cap.gzip ? '+gzip' : ''}, link ${cap.linktypes.join('/') || '-'}, ${cap.packets} packets, ${span}`);
     if (cap.error) out.push('  ' + c.red('error: ') + safeText(cap.error));
     for (const w of cap.warnings.slice(0, o.verbose ? 100 : 3)) out.push('  ' + c.yellow('warning: ') + safeText(w));
     if (!o.verbose && cap.warnings.length > 3) out.push(c.dim(`  … ${cap.warnings.length - 3} more warnings (--verbose)`));
-  }
+  });
+  if (multi) out.push(c.dim(`  (${PKT_REF_NOTE})`));
   for (const w of s.warnings) out.push('  ' + c.yellow('warning: ') + safeText(w));
   out.push(`  ${s.flows} TCP connections${states ? ': ' + states : ''}; ${s.tcp_packets} TCP packets`);
   out.push('');
@@ -71,7 +74,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
     const maxB = o.maxBroken ?? 15;
     out.push(c.bold(`Connections that ended in RST or refusal (${broken.length})`));
     out.push(c.dim('  #id  client → server                              state               by      pkts  reqs  packets'));
-    for (const f of broken.slice(0, maxB)) out.push(brokenRow(f));
+    for (const f of broken.slice(0, maxB)) out.push(brokenRow(f, multi));
     if (broken.length > maxB) out.push(c.dim(`  … ${broken.length - maxB} more`));
     out.push('');
   }
@@ -87,15 +90,16 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
-function findingRow(f: Finding, c: Palette): string {
+function findingRow(f: Finding, c: Palette, multi: boolean): string {
   const sev = f.severity === 'error' ? c.red('ERROR  ') : f.severity === 'warning' ? c.yellow('WARN   ') : c.dim('info   ');
-  const pk = f.evidence.length ? c.dim(` [pkt ${f.evidence.slice(0, 4).map((e) => e.packet).join(',')}${f.evidence.length > 4 ? ',…' : ''}]`) : '';
+  const pk = f.evidence.length ? c.dim(` [pkt ${f.evidence.slice(0, 4).map((e) => pktRef(e.packet, e.file, multi)).join(',')}${f.evidence.length > 4 ? ',…' : ''}]`) : '';
   return `  ${sev}${pad(f.kind, 22)} ${safeText(f.summary)}${pk}`;
 }
 
-function brokenRow(f: FlowSummary): string {
+function brokenRow(f: FlowSummary, multi: boolean): string {
   const who = f.closed_by ? `${f.closed_by}` : '-';
-  return `  ${pad('#' + f.id, 5)}${pad(`${f.client} → ${f.server}`, 45)}${pad(f.state, 20)}${pad(who, 8)}${pad(String(f.packets), 6, true)}${pad(String(f.requests), 6, true)}  ${f.first_packet}-${f.last_packet}`;
+  const span = `${pktRef(f.first_packet, f.file, multi)}-${pktRef(f.last_packet, f.last_file ?? f.file, multi)}`;
+  return `  ${pad('#' + f.id, 5)}${pad(`${f.client} → ${f.server}`, 45)}${pad(f.state, 20)}${pad(who, 8)}${pad(String(f.packets), 6, true)}${pad(String(f.requests), 6, true)}  ${span}`;
 }
 
 function pad(s: string, n: number, right = false): string {

@@ -6,14 +6,9 @@
  */
 import { analyze, type AnalyzeInput, type AnalyzeOptions } from '../analyze/analyze.js';
 import type { AnalysisResult } from '../analyze/result.js';
-import { readCapture } from '../reader/read.js';
+import { continues, inTimeOrder } from '../analyze/rotation.js';
 import { compactResult, type CompactPart } from './compact.js';
 import type { FileRecord, ScanTask } from './types.js';
-
-/** Largest gap between rotated pieces still treated as one session (seconds). */
-export const MAX_JOIN_GAP_S = 900;
-/** Pieces may overlap this much (reordered packets at the rotation point). */
-const OVERLAP_SLACK_S = 1;
 
 type TaskFile = ScanTask['files'][number];
 
@@ -22,32 +17,6 @@ function emptyPart(error: string): CompactPart {
     format: '', gzip: false, linktypes: [], packets: 0, bytes: 0, first: null, last: null, flows: 0, states: {},
     findings: 0, findings_by_kind: {}, severity: 'ok', verdict: null, error, warnings: 0, findings_top: [], servers: [],
   };
-}
-
-/** Time of the first packet (cheap: reads the first record only); Infinity when none. */
-async function firstTime(path: string): Promise<number> {
-  try {
-    const info = await readCapture(path, path, () => undefined, { maxPackets: 1, chunkSize: 65536 });
-    return info.packets > 0 ? info.first : Infinity;
-  } catch {
-    return Infinity;
-  }
-}
-
-/** Whether the pieces (in order) continue each other in time, like one capture rotated. */
-export function continues(caps: AnalysisResult['captures']): boolean[] {
-  // ok[i]: piece i+1 continues piece i (empty pieces are neutral).
-  const ok: boolean[] = [];
-  let prevLast: number | undefined;
-  for (let i = 0; i < caps.length; i++) {
-    const c = caps[i]!;
-    if (i > 0) {
-      ok.push(c.packets === 0 || prevLast === undefined ||
-        (c.first >= prevLast - OVERLAP_SLACK_S && c.first - prevLast <= MAX_JOIN_GAP_S));
-    }
-    if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
-  }
-  return ok;
 }
 
 async function run(files: TaskFile[], task: ScanTask, join: boolean, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
@@ -89,8 +58,7 @@ export default async function scanWorker(task: ScanTask): Promise<FileRecord[]> 
   try {
     if (files.length > 1 && task.join !== 'never') {
       // Rotated pieces: in the order of their first packets (a -W ring buffer wraps its numbers).
-      const t = await Promise.all(files.map((f) => firstTime(f.path)));
-      files = files.map((f, i) => ({ f, t: t[i]! })).sort((a, b) => a.t - b.t).map((x) => x.f);
+      files = await inTimeOrder(files);
       let r = await run(files, task, true, progressFor(files));
       const ok = continues(r.captures);
       if (task.join === 'force' || ok.every(Boolean)) {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { STACK, runCli } from '../helpers/cli.js';
+import { pcapRecords, rotateAt } from '../helpers/rotate.js';
 import { CAPTURES, CORPUS, REPO } from '../helpers/paths.js';
 import { groupRotated, parseShard, shardOf, type Found } from '../../src/scan/discover.js';
 import { aggregate } from '../../src/scan/aggregate.js';
@@ -21,17 +22,6 @@ import type { AggregateRecord, FileRecord, ScanRecord, SkippedRecord } from '../
 const T = { timeoutMs: 120_000 };
 
 /** Offsets of the records of a classic pcap file (after the 24-byte header). */
-function pcapRecords(buf: Buffer): number[] {
-  const magic = buf.readUInt32LE(0);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  const offs: number[] = [];
-  for (let o = 24; o + 16 <= buf.length;) {
-    offs.push(o);
-    o += 16 + (le ? buf.readUInt32LE(o + 8) : buf.readUInt32BE(o + 8));
-  }
-  return offs;
-}
-
 function parse(stdout: string): ScanRecord[] {
   return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as ScanRecord);
 }
@@ -82,8 +72,9 @@ beforeAll(() => {
   const spans = (n: number) => res.flows.some((f) => f.first_packet <= n && f.last_packet > n);
   while (!spans(cut) && cut < recs.length - 1) cut++;
   expect(spans(cut)).toBe(true);
-  writeFileSync(join(a, 'rot', 'sess.pcap0'), src.subarray(0, recs[cut]!)); // packets 1..cut
-  writeFileSync(join(a, 'rot', 'sess.pcap1'), Buffer.concat([src.subarray(0, 24), src.subarray(recs[cut]!)]));
+  const [head, tail] = rotateAt(src, cut); // packets 1..cut, and the rest
+  writeFileSync(join(a, 'rot', 'sess.pcap0'), head);
+  writeFileSync(join(a, 'rot', 'sess.pcap1'), tail);
 });
 
 afterAll(() => {

@@ -8,6 +8,7 @@ import type { Finding } from '../../detect/finding.js';
 import { html, raw, type SafeHtml } from './escape.js';
 import { fmtClock } from '../svg/format.js';
 import { findingFlowIds } from '../svg/select.js';
+import { pktRef } from '../packet-ref.js';
 
 export interface FindingsInput {
   r: AnalysisResult;
@@ -68,15 +69,16 @@ function findingDetails(f: Finding, i: number, inp: FindingsInput): SafeHtml {
   const conn = f.flow.id !== undefined ? flows.get(f.flow.id) : undefined;
   const breaks = new Set(drawn.map((id) => inp.breaks.get(id) ?? 0));
   const params = Object.entries(f.params);
+  const multiFile = inp.r.captures.length > 1;
   return html`<details class="finding sev-${f.severity}" id="finding-${i}" data-i="${i}" data-kind="${f.kind}" data-server="${f.flow.server}" data-severity="${f.severity}">
 <summary><span class="badge sev-${f.severity}">${f.severity}</span><span class="kind">${f.kind}</span><span class="server mono">${f.flow.server}</span><span class="when mono" title="${fmtClock(f.time)}">+${(f.time - inp.t0).toFixed(3)} s</span><span class="sum">${f.summary}</span></summary>
 <div class="fbody">
-<p class="conn">${f.aggregate || f.flow.id === undefined ? html`Across connections from <span class="mono">${f.flow.client}</span> toward <span class="mono">${f.flow.server}</span>${ids.length ? ` (${ids.length} named)` : ''}` : html`Connection${f.flow.id !== undefined ? ` #${f.flow.id}` : ''} <span class="mono">${f.flow.client} → ${f.flow.server}</span>`}${conn ? ` · ${conn.state} · ${conn.packets} packets (#${conn.first_packet}–#${conn.last_packet})` : ''}${f.confidence !== undefined ? ` · confidence ${Math.round(f.confidence * 100)}%` : ''}</p>
+<p class="conn">${f.aggregate || f.flow.id === undefined ? html`Across connections from <span class="mono">${f.flow.client}</span> toward <span class="mono">${f.flow.server}</span>${ids.length ? ` (${ids.length} named)` : ''}` : html`Connection${f.flow.id !== undefined ? ` #${f.flow.id}` : ''} <span class="mono">${f.flow.client} → ${f.flow.server}</span>`}${conn ? ` · ${conn.state} · ${conn.packets} packets (#${pktRef(conn.first_packet, conn.file, multiFile)}–#${pktRef(conn.last_packet, conn.last_file ?? conn.file, multiFile)})` : ''}${f.confidence !== undefined ? ` · confidence ${Math.round(f.confidence * 100)}%` : ''}</p>
 ${drawn.map((id) => html`<div class="fig timeline" data-flow="${id}">${raw(inp.svgs.get(id) ?? '')}</div>`)}
 ${elsewhere.length ? html`<p class="note">Timeline${elsewhere.length === 1 ? '' : 's'} ${drawn.length ? 'also ' : ''}shown with other findings: ${elsewhere.slice(0, 50).map((id, k) => html`${k ? ', ' : ''}<a href="#finding-${inp.drawnAt.get(id)!}">connection #${id}</a>`)}${elsewhere.length > 50 ? ` and ${elsewhere.length - 50} more` : ''}.</p>` : ''}
 ${notDrawn.length ? html`<p class="note">${drawn.length || elsewhere.length ? 'Also: ' : ''}connection${notDrawn.length === 1 ? '' : 's'} ${notDrawn.slice(0, 50).map((id) => `#${id}`).join(', ')}${notDrawn.length > 50 ? ` and ${notDrawn.length - 50} more` : ''} ${drawn.length || elsewhere.length ? 'not drawn' : 'not drawn: only the most important connections get a timeline'} (see <a href="#connections">connections</a>).</p>` : ''}
 <h4>Evidence packets</h4>
-${evidenceTable(f, inp.t0, breaks)}
+${evidenceTable(f, inp.t0, breaks, inp.r.captures)}
 ${params.length ? html`<h4>Parameters</h4><dl class="params">${params.map(([k, v]) => html`<dt>${k}</dt><dd class="mono">${Array.isArray(v) ? v.join(', ') : String(v)}</dd>`)}</dl>` : ''}
 ${f.symptoms.length ? html`<h4>What users see</h4><ul>${f.symptoms.map((s) => html`<li><code>${s}</code></li>`)}</ul>` : ''}
 ${f.advice ? html`<h4>Fix</h4><p class="advice">${f.advice}</p>` : ''}
@@ -84,12 +86,17 @@ ${f.advice ? html`<h4>Fix</h4><p class="advice">${f.advice}</p>` : ''}
 </details>`;
 }
 
-function evidenceTable(f: Finding, t0: number, breaks: Set<number>): SafeHtml {
+function evidenceTable(f: Finding, t0: number, breaks: Set<number>, captures: AnalysisResult['captures']): SafeHtml {
   if (!f.evidence.length) return html`<p class="note">No packet evidence recorded.</p>`;
   const shown = f.evidence.slice(0, 60);
-  const multi = f.evidence.some((e) => e.file);
+  // With several files, packet numbers are per file (as Wireshark numbers them): say which file.
+  const multi = captures.length > 1;
+  const fileCell = (i: number) => {
+    const path = captures[i]?.path ?? '';
+    return html`<td class="mono" title="${path}">${path.slice(path.lastIndexOf('/') + 1) || String(i + 1)}</td>`;
+  };
   return html`<table class="evidence"><thead><tr><th class="num">packet</th>${multi ? html`<th>file</th>` : ''}<th class="num" title="seconds since the capture started">t (s)</th><th>time</th><th>what it shows</th></tr></thead><tbody>
-${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(e.packet) ? ' class="hl-break"' : '')}><td class="num mono">${e.packet}</td>${multi ? html`<td class="num">${e.file ?? 0}</td>` : ''}<td class="num mono">${(e.time - t0).toFixed(6)}</td><td class="mono" title="${e.ts ?? ''}">${fmtClock(e.time)}</td><td>${e.note}</td></tr>`)}
+${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(e.packet) ? ' class="hl-break"' : '')}><td class="num mono">${e.packet}</td>${multi ? fileCell(e.file ?? 0) : ''}<td class="num mono">${(e.time - t0).toFixed(6)}</td><td class="mono" title="${e.ts ?? ''}">${fmtClock(e.time)}</td><td>${e.note}</td></tr>`)}
 </tbody></table>${f.evidence.length > shown.length ? html`<p class="note">${f.evidence.length - shown.length} more evidence packets in --json.</p>` : ''}`;
 }
 
@@ -97,7 +104,7 @@ function restTable(rest: Finding[], inp: FindingsInput): SafeHtml {
   const listed = rest.slice(0, inp.maxListed);
   return html`<h3>More findings (${rest.length}, not expanded)</h3>
 <table class="rest"><thead><tr><th>severity</th><th>kind</th><th>server</th><th>client</th><th class="num">t (s)</th><th>summary</th><th>packets</th></tr></thead><tbody>
-${listed.map((f) => html`<tr><td>${f.severity}</td><td>${f.kind}</td><td class="mono">${f.flow.server}</td><td class="mono">${f.flow.client}</td><td class="num mono">${(f.time - inp.t0).toFixed(3)}</td><td>${f.summary}</td><td class="mono">${f.evidence.slice(0, 4).map((e) => e.packet).join(', ')}</td></tr>`)}
+${listed.map((f) => html`<tr><td>${f.severity}</td><td>${f.kind}</td><td class="mono">${f.flow.server}</td><td class="mono">${f.flow.client}</td><td class="num mono">${(f.time - inp.t0).toFixed(3)}</td><td>${f.summary}</td><td class="mono">${f.evidence.slice(0, 4).map((e) => pktRef(e.packet, e.file, inp.r.captures.length > 1)).join(', ')}</td></tr>`)}
 </tbody></table>${rest.length > listed.length ? html`<p class="note">${rest.length - listed.length} more findings: use <code>--json</code> for all of them.</p>` : ''}`;
 }
 

@@ -1,4 +1,5 @@
 /** The connections list (those not drawn stay findable) and the capture metadata. */
+import { pktRef, PKT_REF_NOTE } from '../packet-ref.js';
 import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
 import { fmtBytes, fmtClock, fmtDur } from '../svg/format.js';
@@ -23,14 +24,14 @@ export function connectionsSection(r: AnalysisResult, drawnFlows: Map<number, nu
   return html`<section id="connections" aria-labelledby="conn-h">
 <h2 id="conn-h">Connections that broke or were flagged (${rows.length})</h2>
 ${rows.length ? html`<table class="conns"><thead><tr><th class="num">#</th><th>client → server</th><th>state</th><th>closed by</th><th class="num">packets</th><th class="num">requests</th><th>packet range</th><th class="num">duration</th><th>timeline</th></tr></thead><tbody>
-${listed.map((f) => connRow(f, drawnFlows))}
+${listed.map((f) => connRow(f, drawnFlows, r.captures.length > 1))}
 </tbody></table>${rows.length > listed.length ? html`<p class="note">${rows.length - listed.length} more: use <code>--json</code> for every connection.</p>` : ''}` : html`<p class="note">Every connection closed normally.</p>`}
 </section>`;
 }
 
-function connRow(f: FlowSummary, drawn: Map<number, number>): SafeHtml {
+function connRow(f: FlowSummary, drawn: Map<number, number>, multi: boolean): SafeHtml {
   const at = drawn.get(f.id);
-  return html`<tr id="conn-${f.id}"><td class="num mono">${f.id}</td><td class="mono">${f.client} → ${f.server}</td><td>${f.state}</td><td>${f.closed_by ? `${f.closed_by} (${f.close.toUpperCase()})` : '-'}</td><td class="num">${f.packets}</td><td class="num">${f.requests}</td><td class="mono">#${f.first_packet}–#${f.last_packet}</td><td class="num">${fmtDur(f.end - f.start)}</td><td>${at !== undefined ? html`<a href="#finding-${at}">drawn</a>` : 'listed only'}</td></tr>`;
+  return html`<tr id="conn-${f.id}"><td class="num mono">${f.id}</td><td class="mono">${f.client} → ${f.server}</td><td>${f.state}</td><td>${f.closed_by ? `${f.closed_by} (${f.close.toUpperCase()})` : '-'}</td><td class="num">${f.packets}</td><td class="num">${f.requests}</td><td class="mono">#${pktRef(f.first_packet, f.file, multi)}–#${pktRef(f.last_packet, f.last_file ?? f.file, multi)}</td><td class="num">${fmtDur(f.end - f.start)}</td><td>${at !== undefined ? html`<a href="#finding-${at}">drawn</a>` : 'listed only'}</td></tr>`;
 }
 
 export function captureSection(r: AnalysisResult): SafeHtml {
@@ -39,8 +40,9 @@ export function captureSection(r: AnalysisResult): SafeHtml {
   return html`<section id="capture" aria-labelledby="cap-h">
 <h2 id="cap-h">Capture</h2>
 <section class="card">
-<table class="captures"><thead><tr><th>file</th><th>format</th><th>link type</th><th class="num">packets</th><th class="num">bytes</th><th>first packet</th><th>last packet</th><th class="num">span</th></tr></thead><tbody>
-${r.captures.map((c) => html`<tr><td class="mono">${c.path}</td><td>${c.format}${c.gzip ? ' + gzip' : ''}</td><td>${c.linktypes.map((l) => `${LINKTYPES[l] ?? 'linktype'} (${l})`).join(', ') || '-'}</td><td class="num">${c.packets}</td><td class="num">${fmtBytes(c.bytes)}</td><td class="mono">${fmtClock(c.first)}</td><td class="mono">${fmtClock(c.last)}</td><td class="num">${c.packets ? fmtDur(c.last - c.first) : '-'}</td></tr>`)}
+${r.captures.length > 1 ? html`<p class="note">${PKT_REF_NOTE}.</p>` : ''}
+<table class="captures"><thead><tr>${r.captures.length > 1 ? html`<th class="num">#</th>` : ''}<th>file</th><th>format</th><th>link type</th><th class="num">packets</th><th class="num">bytes</th><th>first packet</th><th>last packet</th><th class="num">span</th></tr></thead><tbody>
+${r.captures.map((c, i) => html`<tr>${r.captures.length > 1 ? html`<td class="num">${i + 1}</td>` : ''}<td class="mono">${c.path}</td><td>${c.format}${c.gzip ? ' + gzip' : ''}</td><td>${c.linktypes.map((l) => `${LINKTYPES[l] ?? 'linktype'} (${l})`).join(', ') || '-'}</td><td class="num">${c.packets}</td><td class="num">${fmtBytes(c.bytes)}</td><td class="mono">${fmtClock(c.first)}</td><td class="mono">${fmtClock(c.last)}</td><td class="num">${c.packets ? fmtDur(c.last - c.first) : '-'}</td></tr>`)}
 </tbody></table>
 ${r.captures.map((c) => (c.error || c.warnings.length ? html`<h4 class="mono">${c.path}</h4>${c.error ? html`<p class="err">error: ${c.error}</p>` : ''}${c.warnings.length ? html`<ul class="warn">${c.warnings.slice(0, 50).map((w) => html`<li>${w}</li>`)}</ul>${c.warnings.length > 50 ? html`<p class="note">${c.warnings.length - 50} more warnings (--json).</p>` : ''}` : ''}` : ''))}
 ${s.warnings.length ? html`<h4>Warnings</h4><ul class="warn">${s.warnings.slice(0, 50).map((w) => html`<li>${w}</li>`)}</ul>` : ''}

@@ -1,0 +1,10 @@
+/**
+ * Packet numbers as the reader finds them in Wireshark, which numbers each file from 1: with
+ * several files in one run, "file:packet" (2:18 is packet 18 of the second file listed under
+ * Capture); with one file, the bare number.
+ */
+export function pktRef(packet: number, file: number | undefined, multi: boolean): string {
+  return multi ? `${(file ?? 0) + 1}:${packet}` : String(packet);
+}
+
+export const PKT_REF_NOTE = 'packets are numbered per file, as in Wireshark: 2:18 is packet 18 of file 2';

@@ -1,0 +1,87 @@
+/**
+ * `pcap-reset analyze cap.pcap*` on the pieces of a rotated capture (tcpdump -C / -G): read
+ * as one capture, so a connection crossing a file boundary stays one connection. Two captures
+ * taken side by side (host1.pcap, host2.pcap) are not joined: their times do not follow on.
+ */
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { CAPTURES } from '../helpers/paths.js';
+import { pcapRecords, rotateAt } from '../helpers/rotate.js';
+import { tempDir } from '../helpers/temp.js';
+
+const SOURCE = join(CAPTURES, 'idle-race-gunicorn.pcap');
+const T = { timeoutMs: 20_000 };
+
+interface Json {
+  captures: Array<{ path: string; packets: number }>;
+  flows: Array<{ id: number; first_packet: number; last_packet: number; file?: number; last_file?: number }>;
+  findings: Array<{ kind: string; evidence: Array<{ packet: number; file?: number }> }>;
+  summary: { flows: number };
+}
+const json = (args: string[]): Json => JSON.parse(runCli(['analyze', '--json', ...args], T).stdout) as Json;
+const kinds = (j: Json) => j.findings.map((f) => f.kind).sort();
+
+let whole: Json;
+let dir: string;
+let cut: number;
+
+beforeAll(() => {
+  const src = readFileSync(SOURCE);
+  whole = json([SOURCE]);
+  // Cut inside a connection, as a rotation does.
+  cut = Math.floor(pcapRecords(src).length / 2);
+  while (!whole.flows.some((f) => f.first_packet <= cut && f.last_packet > cut)) cut++;
+  dir = join(tempDir(), 'rotated');
+  mkdirSync(dir, { recursive: true });
+  const [head, tail] = rotateAt(src, cut);
+  writeFileSync(join(dir, 'cap.pcap0'), head);
+  writeFileSync(join(dir, 'cap.pcap1'), tail);
+  writeFileSync(join(dir, 'first-half.pcap'), head);
+  writeFileSync(join(dir, 'second-half.pcap'), tail);
+  writeFileSync(join(dir, 'host1.pcap'), src);
+  writeFileSync(join(dir, 'host2.pcap'), src);
+});
+
+describe('analyze on rotated pieces', () => {
+  it('joins them, in the order of their packets: the connections and findings of the unsplit capture', () => {
+    const j = json([join(dir, 'cap.pcap1'), join(dir, 'cap.pcap0')]); // named out of order
+    expect(j.captures.map((c) => c.path)).toEqual([join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]);
+    expect(j.summary.flows).toBe(whole.summary.flows);
+    expect(kinds(j)).toEqual(kinds(whole));
+    // The connection across the cut is one flow, from file 1 into file 2; packets keep per-file numbers.
+    const across = j.flows.find((f) => (f.file ?? 0) === 0 && f.last_file === 1);
+    expect(across).toBeDefined();
+    expect(across!.first_packet).toBeLessThanOrEqual(cut);
+    const inSecond = j.findings.flatMap((f) => f.evidence).filter((e) => e.file === 1);
+    for (const e of inSecond) expect(e.packet).toBeLessThanOrEqual(j.captures[1]!.packets);
+  });
+
+  it('says which file a packet number belongs to in the text report', () => {
+    const r = runCli(['analyze', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')], T);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`  file 1: ${join(dir, 'cap.pcap0')}: pcap`);
+    expect(r.stdout).toContain(`  file 2: ${join(dir, 'cap.pcap1')}: pcap`);
+    expect(r.stdout).toContain('(packets are numbered per file, as in Wireshark: 2:18 is packet 18 of file 2)');
+    expect(r.stdout).toMatch(/\[pkt [12]:\d+/);
+    // One file: bare numbers, as before.
+    expect(runCli(['analyze', SOURCE], T).stdout).toMatch(/\[pkt \d+,/);
+  });
+
+  it('--no-join analyzes each piece apart: the connection across the cut becomes two', () => {
+    const j = json(['--no-join', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]);
+    expect(j.summary.flows).toBeGreaterThan(whole.summary.flows);
+  });
+
+  it('--join joins pieces whose names do not look rotated', () => {
+    expect(json([join(dir, 'first-half.pcap'), join(dir, 'second-half.pcap')]).summary.flows).toBeGreaterThan(whole.summary.flows);
+    expect(json(['--join', join(dir, 'second-half.pcap'), join(dir, 'first-half.pcap')]).summary.flows).toBe(whole.summary.flows);
+  });
+
+  it('keeps captures taken side by side apart, though their names look rotated', () => {
+    const j = json([join(dir, 'host1.pcap'), join(dir, 'host2.pcap')]);
+    expect(j.summary.flows).toBe(2 * whole.summary.flows);
+    expect(j.findings.length).toBeGreaterThanOrEqual(whole.findings.length);
+  });
+});
