@@ -99,6 +99,16 @@ describe('overview', () => {
     expect(svg).toContain('data-timeout="2"');
     expect(svg).toContain('11 closes');
   });
+
+  it('says how many of the idle closes the detectors counted its histogram draws', async () => {
+    // idle-race-gunicorn: 12 idle closes toward gunicorn, 4 of them on the connections kept for timelines.
+    const r = await analyzeCapture('idle-race-gunicorn');
+    const agg = r.findings.find((f) => f.kind === 'idle-close-race' && f.params['idle_closes'] !== undefined)!;
+    expect(agg.params['idle_closes']).toBe(12);
+    const svg = renderOverview(r, { standalone: true });
+    expect(svg).toContain('4 of 12 closes · max 4 per bin');
+    expect(svg).toContain('4 closes of the 12 idle closes counted (the connections kept for timelines)');
+  });
 });
 
 describe('--svg DIR', () => {

@@ -40,6 +40,8 @@ interface ServerBlock {
   findings: Finding[];
   idle: IdleClose[];
   timeout?: number;
+  /** Idle closes the detectors counted toward this server (param idle_closes), when more than are drawn. */
+  idleCounted?: number;
 }
 
 /** The idle timeout findings inferred for each server. */
@@ -88,7 +90,13 @@ function blocks(r: AnalysisResult, maxServers: number, maxConns: number): { bloc
       drawn = [...conns].sort((a, b) => score(b) - score(a) || a.start - b.start).slice(0, maxConns);
     }
     drawn = [...drawn].sort((a, b) => a.start - b.start || a.id - b.id);
-    return { server, conns: drawn, total: conns.length, failed, findings: findingsBy.get(server) ?? [], idle: idleBy.get(server) ?? [], timeout: timeouts.get(server) };
+    const idle = idleBy.get(server) ?? [];
+    // The histogram draws the connections kept for timelines; the detectors counted every idle close.
+    const counted = Math.max(0, ...(findingsBy.get(server) ?? []).map((f) => f.params['idle_closes']).filter((n): n is number => typeof n === 'number'));
+    return {
+      server, conns: drawn, total: conns.length, failed, findings: findingsBy.get(server) ?? [], idle, timeout: timeouts.get(server),
+      ...(counted > idle.length ? { idleCounted: counted } : {}),
+    };
   });
   all.sort((a, b) => b.findings.length - a.findings.length || b.failed - a.failed || b.total - a.total || (a.server < b.server ? -1 : 1));
   return { blocks: all.slice(0, maxServers), more: Math.max(0, all.length - maxServers) };
@@ -223,7 +231,8 @@ function histogram(g: G, b: ServerBlock, by: number): void {
   const ymax = Math.max(1, ...bins.map((bn) => bn.length));
   const y = D3.scaleLinear().domain([0, ymax]).range([hy1, hy0 + 14]);
   const hg = g.append('g').attr('class', 'hist');
-  hg.append('title').text(`Idle time before each close toward ${b.server}: ${b.idle.length} close${b.idle.length === 1 ? '' : 's'} measured (blue: the server closed, purple: the client closed)`);
+  const of = b.idleCounted !== undefined ? ` of the ${b.idleCounted} idle closes counted (the connections kept for timelines)` : ' measured';
+  hg.append('title').text(`Idle time before each close toward ${b.server}: ${b.idle.length} close${b.idle.length === 1 ? '' : 's'}${of} (blue: the server closed, purple: the client closed)`);
   bins.forEach((bn, k) => {
     if (!bn.length) return;
     const bx = round(x(bn.x0!) + 0.5);
@@ -238,7 +247,7 @@ function histogram(g: G, b: ServerBlock, by: number): void {
   const ms = x.domain()[1]! < 1;
   ax.call(D3.axisBottom(x).ticks(4).tickFormat((d) => D3.format('~g')(ms ? Math.round((d as number) * 1e4) / 10 : (d as number))));
   hg.append('text').attr('class', 'small muted').attr('x', hx1).attr('y', hy1 + 30).attr('text-anchor', 'end').text(ms ? 'idle (ms)' : 'idle (s)');
-  hg.append('text').attr('class', 'small muted').attr('x', hx0).attr('y', hy0 + 4).text(`${b.idle.length} close${b.idle.length === 1 ? '' : 's'} · max ${ymax} per bin`);
+  hg.append('text').attr('class', 'small muted').attr('x', hx0).attr('y', hy0 + 4).text(`${b.idle.length}${b.idleCounted !== undefined ? ` of ${b.idleCounted}` : ''} close${(b.idleCounted ?? b.idle.length) === 1 ? '' : 's'} · max ${ymax} per bin`);
   if (b.timeout !== undefined) {
     const tx = round(x(b.timeout));
     const tg = hg.append('g').attr('class', 'timeout').attr('data-timeout', b.timeout);
