@@ -26,6 +26,7 @@ Exit status:
      the command line that is missing or not a capture), no capture found at all,
      or bad usage; everything that could be read is still reported
   3  internal error
+  130  interrupted (Ctrl-C): the captures done so far are still reported and aggregated
 Files found in folders that are not captures (by their magic bytes) are skipped,
 listed with the reason on stderr and as "skipped" lines in --json; they do not
 change the exit status.`;

@@ -66,6 +66,7 @@ export async function readShards(inputs: string[]): Promise<Merged> {
     }
     if (bad > 1) problems.push(`${name}: ${bad} bad lines in all`);
     if (!agg) problems.push(`${name}: no aggregate line at the end: that scan did not finish`);
+    else if (agg.interrupted) problems.push(`${name}: that scan was interrupted: ${agg.interrupted} capture file(s) not analyzed`);
     else if (agg.files !== nFiles || agg.skipped !== nSkipped) {
       problems.push(`${name}: ${nFiles} file and ${nSkipped} skipped lines, but its aggregate counts ${agg.files} and ${agg.skipped}`);
     }

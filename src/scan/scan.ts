@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import type cliProgress from 'cli-progress';
 import { loadCliProgress } from '../cli/progress.js';
+import { onInterrupt } from '../cli/interrupt.js';
 import { Piscina } from 'piscina';
 import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
@@ -170,9 +171,21 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   const taskSlots = slots
     .filter((s): s is Extract<Slot, { kind: 'task' }> => s.kind === 'task')
     .sort((a, b) => bytesOf(b.task) - bytesOf(a.task));
+  // Ctrl-C: the captures analyzed so far are reported and aggregated, the rest are not
+  // analyzed (running workers are stopped); a second Ctrl-C quits at once.
+  let notAnalyzed = 0;
+  const interrupt = onInterrupt({
+    graceMs: 0,
+    say: (line) => {
+      multi?.stop();
+      process.stderr.write(line + '\n');
+    },
+    quit: (code) => process.exit(code),
+  });
   if (taskSlots.length) {
     const threads = Math.max(1, Math.min(jobs, taskSlots.length));
     const pool = new Piscina({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+    const signal = interrupt.signal;
     try {
       await Promise.all(taskSlots.map(async (slot) => {
         const t = slot.task;
@@ -183,14 +196,20 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
             channel = new MessageChannel();
             channel.port1.on('message', (m: { path: string; bytes: number }) => { partial.set(m.path, m.bytes); redraw(); });
             channel.port1.unref();
-            records = (await pool.run({ ...t, progress: channel.port2 }, { transferList: [channel.port2] })) as FileRecord[];
+            records = (await pool.run({ ...t, progress: channel.port2 }, { transferList: [channel.port2], signal })) as FileRecord[];
           } else {
-            records = (await pool.run(t)) as FileRecord[];
+            records = (await pool.run(t, { signal })) as FileRecord[];
           }
         } catch (e) {
-          // The worker died (out of memory, a crash): the files fail, the scan goes on.
-          const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-          records = t.files.map((f) => failedRecord(f.path, f.rel, f.size, `worker failed: ${msg}`));
+          if (signal.aborted) {
+            // Interrupted before it finished: not analyzed, not failed (no line for it).
+            records = [];
+            notAnalyzed += t.files.length;
+          } else {
+            // The worker died (out of memory, a crash): the files fail, the scan goes on.
+            const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+            records = t.files.map((f) => failedRecord(f.path, f.rel, f.size, `worker failed: ${msg}`));
+          }
         } finally {
           channel?.port1.close();
         }
@@ -207,11 +226,13 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
       await pool.destroy();
     }
   }
+  interrupt.analysisDone();
   flush();
   if (multi) multi.stop();
 
   // 6. The aggregate, the index, the summary.
   const agg = aggregate(fileRecords, skipped);
+  if (notAnalyzed > 0) agg.interrupted = notAnalyzed;
   if (opts.json) out(JSON.stringify(agg) + '\n');
   else out(aggregateText(agg, color));
   let indexFailed = false;
@@ -226,6 +247,11 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
     }
   }
   process.stderr.write(stderrSummary(fileRecords, skipped, (performance.now() - t0) / 1000));
+  interrupt.dispose();
+  if (notAnalyzed > 0) {
+    process.stderr.write(`pcap-reset: interrupted: ${notAnalyzed} of ${totalFiles} capture file(s) not analyzed; the lines and the aggregate above cover the others\n`);
+    return 130;
+  }
   if (fileRecords.length === 0) {
     process.stderr.write(`pcap-reset: no capture found in ${paths.map((p) => JSON.stringify(p)).join(' ')}${shard ? ` (shard ${shard.k}/${shard.n})` : ''}\n`);
     // An empty shard is normal; an empty archive is bad input.

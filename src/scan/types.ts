@@ -119,6 +119,8 @@ export interface AggregateRecord {
   servers: AggregateServer[];
   /** The exit status this archive gives (0 clean, 1 findings, 2 some files failed). */
   exit_code: number;
+  /** Capture files left unanalyzed because the scan was interrupted (Ctrl-C); absent when none. */
+  interrupted?: number;
 }
 
 export type ScanRecord = FileRecord | SkippedRecord | AggregateRecord;

@@ -3,12 +3,13 @@
  * tcpdump and tshark print their counts when interrupted), a second one quits at once.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { inflate } from '../../src/bench/inflate.js';
 
 const CAPTURE = join(CAPTURES, 'idle-race-gunicorn-pcapng.pcapng');
 
@@ -90,4 +91,53 @@ describe('Ctrl-C while reading a live pipe', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Ctrl-C again to quit now');
   }, 30_000);
+});
+
+describe('Ctrl-C during a scan', () => {
+  const N = 24;
+  it('reports and aggregates the captures done, marks the aggregate interrupted, exits 130; merge refuses it as complete', async () => {
+    const dir = join(tempDir(), 'archive-to-interrupt');
+    mkdirSync(dir, { recursive: true });
+    // 24 captures of about 9 MB (hard links to one file): about a second of work after the first.
+    const first = join(dir, 'cap-00.pcap');
+    writeFileSync(first, inflate(readFileSync(join(CAPTURES, 'healthy-keepalive.pcap')), 400));
+    for (let i = 1; i < N; i++) linkSync(first, join(dir, `cap-${String(i).padStart(2, '0')}.pcap`));
+    const r = await new Promise<Run>((resolve, reject) => {
+      // --no-join: the names differ only in numbers, so they would be one rotated group, one task.
+      const child = spawn(process.execPath, [CLI, 'scan', dir, '--jobs', '1', '--no-join', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      let stderr = '';
+      let pressed = false;
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        // The first capture's line is out: press Ctrl-C while the others are still to do.
+        if (!pressed && stdout.includes('"type":"file"')) {
+          pressed = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(killer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+    expect(r.code).toBe(130);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; files?: number; interrupted?: number });
+    const files = lines.filter((l) => l.type === 'file');
+    const agg = lines[lines.length - 1]!;
+    expect(agg.type).toBe('aggregate');
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    expect(agg.files).toBe(files.length);
+    expect(agg.interrupted).toBe(N - files.length);
+    expect(r.stderr).toContain('pcap-reset: interrupted: reporting what was read so far (Ctrl-C again to quit now)');
+    expect(r.stderr).toContain(`pcap-reset: interrupted: ${N - files.length} of ${N} capture file(s) not analyzed`);
+    const shard = join(dir, '..', 'interrupted.ndjson');
+    writeFileSync(shard, r.stdout);
+    const m = runCli(['merge', shard], { timeoutMs: 20_000 });
+    expect(m.status).toBe(2);
+    expect(m.stderr).toContain(`${shard}: that scan was interrupted: ${N - files.length} capture file(s) not analyzed`);
+  }, 90_000);
 });
