@@ -85,6 +85,14 @@ function looksRotated(files: string[]): boolean {
   return groups.length === 1 && groups[0]!.rotated;
 }
 
+/** What is wrong with the command line, said before any reading (exit 2), or undefined. */
+function usageProblem(files: string[], opts: AnalyzeCliOptions): string | undefined {
+  if (files.filter((f) => f === '-').length > 1) return "'-' (standard input) can be given only once";
+  // Like gzip, which will not read compressed data from a terminal: nobody types a capture.
+  if (files.includes('-') && process.stdin.isTTY) return 'standard input is a terminal, not a capture: pipe one in (tcpdump -w - | pcap-reset analyze -) or name a file';
+  return outputProblem({ html: opts.html, svg: opts.svg });
+}
+
 export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Promise<number> {
   let range: { start?: number; end?: number } = {};
   if (opts.timeRange) {
@@ -95,18 +103,9 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
       return EXIT.USAGE;
     }
   }
-  if (files.filter((f) => f === '-').length > 1) {
-    process.stderr.write("pcap-reset: '-' (standard input) can be given only once\n");
-    return EXIT.USAGE;
-  }
-  if (files.includes('-') && process.stdin.isTTY) {
-    // Like gzip, which will not read compressed data from a terminal: nobody types a capture.
-    process.stderr.write("pcap-reset: standard input is a terminal, not a capture: pipe one in (tcpdump -w - | pcap-reset analyze -) or name a file\n");
-    return EXIT.USAGE;
-  }
-  const badOutput = outputProblem({ html: opts.html, svg: opts.svg });
-  if (badOutput !== undefined) {
-    process.stderr.write(`pcap-reset: ${badOutput}\n`);
+  const problem = usageProblem(files, opts);
+  if (problem !== undefined) {
+    process.stderr.write(`pcap-reset: ${problem}\n`);
     return EXIT.USAGE;
   }
   // Rotated pieces of one capture (cap.pcap0 cap.pcap1 ..., tcpdump -C/-G) are read as one, in
