@@ -16,7 +16,7 @@ import type { AnalysisResult, CaptureSummary, FlowSummary } from './result.js';
 import { FlowList, isInteresting } from './flow-summary.js';
 import { buildSummary, newFlowTally, tallyFlow } from './summary.js';
 import { defaultMaxFlows } from './limits.js';
-import { nothingRead, nothingReadVerdict, pickVerdict } from './verdict.js';
+import { nothingRead, nothingReadVerdict, nothingToDiagnose, nothingToDiagnoseVerdict, pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
 import { VERSION } from '../version.js';
 
@@ -91,6 +91,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   let tcpPackets = 0;
   let nextFlowId = 0;
   let interrupted = false;
+  /** Packets inside the time range, decoded (every packet read, without a range). */
+  let analyzedPackets = 0;
 
   // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
   const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
@@ -177,6 +179,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       lastNumber = frame.number;
       if (frame.time < tStart) return;
       if (frame.time >= tEnd) { pastEnd = true; return; }
+      analyzedPackets++;
       decoder.decode(frame, pkt);
       if (base) pkt.number += base;
       // (A TCP header whose length runs past the IP payload still belongs to its connection,
@@ -271,13 +274,16 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       if (flow) timelines.set(id, flow);
     }
   }
+  const summary = buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted, perKind);
   const result: AnalysisResult = {
     tool: { name: 'pcap-reset', version: VERSION },
     captures,
     flows,
     findings,
-    summary: buildSummary(captures, flows, findings, tcpPackets, nextFlowId, runWarnings, unlisted, perKind),
-    verdict: nothingRead(captures) ? nothingReadVerdict() : pickVerdict(findings),
+    summary,
+    verdict: nothingRead(captures) ? nothingReadVerdict()
+      : nothingToDiagnose({ captures, findings, summary }) ? nothingToDiagnoseVerdict(summary.packets, analyzedPackets)
+      : pickVerdict(findings),
     timelines,
     ...(interrupted ? { interrupted: true as const } : {}),
   };

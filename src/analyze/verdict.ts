@@ -68,6 +68,27 @@ export function nothingReadVerdict(): Verdict {
   return { cause: 'Nothing analyzed: no capture could be read.', kind: '', server: '', confidence: 1, fix: '', explains: 0, severity: 'ok' };
 }
 
+/**
+ * Packets were read but not one of them is TCP, and nothing was found: a green "no broken
+ * connections" would hide that the capture missed the traffic (wrong interface or filter).
+ */
+export function nothingToDiagnose(r: { captures: ReadonlyArray<Pick<CaptureSummary, 'error' | 'packets'>>; findings: readonly unknown[]; summary: { tcp_packets: number } }): boolean {
+  return !nothingRead(r.captures) && r.summary.tcp_packets === 0 && r.findings.length === 0;
+}
+
+/** The verdict when nothingToDiagnose: `read` packets were read, `analyzed` of them in the time range. */
+export function nothingToDiagnoseVerdict(read: number, analyzed: number): Verdict {
+  const s = (n: number) => `${n} packet${n === 1 ? '' : 's'}`;
+  let cause = `Nothing to diagnose: no TCP found in the capture (${s(analyzed)}, none decoded as TCP).`;
+  let fix = "Capture where the service's connections pass and filter on its port, e.g. tcpdump -i any -w cap.pcap tcp port 8080.";
+  if (read === 0) cause = 'Nothing to diagnose: no packets were read.';
+  else if (analyzed === 0) {
+    cause = `Nothing to diagnose: none of the ${s(read)} read is in the time range.`;
+    fix = 'Give a --time-range inside the span of the capture (under Capture: first and last packet).';
+  }
+  return { cause, kind: '', server: '', confidence: 1, fix, explains: 0, severity: 'ok' };
+}
+
 export function pickVerdict(findings: Finding[]): Verdict {
   const actionable = findings.filter((f) => f.severity !== 'info');
   if (actionable.length === 0) {

@@ -4,6 +4,7 @@
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
 import { readTrouble } from './read-errors.js';
+import { nothingToDiagnose } from '../analyze/verdict.js';
 import { pktRef, PKT_REF_NOTE } from './packet-ref.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
@@ -30,6 +31,9 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const trouble = readTrouble(r);
   if (trouble.nothingRead) {
     out.push(c.red(c.bold('✗ ' + trouble.line)));
+  } else if (nothingToDiagnose(r)) {
+    out.push(c.yellow(c.bold('– ' + v.cause)));
+    out.push('  ' + c.cyan('Next: ') + safeText(v.fix));
   } else if (v.severity === 'ok' || v.severity === 'info') {
     out.push(c.green(c.bold('✓ ' + v.cause)));
   } else {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, STACK } from '../helpers/cli.js';
-import { CAPTURES } from '../helpers/paths.js';
+import { CAPTURES, requireCorpus } from '../helpers/paths.js';
 import { tempDir, tempFile } from '../helpers/temp.js';
 
 const RACE = join(CAPTURES, 'idle-race-gunicorn.pcap');
@@ -110,5 +110,40 @@ describe('pcap-reset analyze', () => {
     const part = JSON.parse(runCli(['analyze', '--json', '--max-packets', '10', RACE], T).stdout);
     expect(part.captures[0].packets).toBe(10);
     expect(all.captures[0].packets).toBeGreaterThan(10);
+  });
+});
+
+describe('nothing to diagnose', () => {
+  // A green "No broken connections found" would hide that the capture missed the traffic.
+  it('says so, with what to capture instead, when no packet is TCP (a real UDP-only capture)', () => {
+    const udp = join(requireCorpus(), 'tcpdump__ppp_ip_udp_dns.pcap');
+    const r = runCli(['analyze', udp], T);
+    expect(r.status).toBe(0);
+    const [first, second] = r.stdout.split('\n');
+    expect(first).toBe('– Nothing to diagnose: no TCP found in the capture (1 packet, none decoded as TCP).');
+    expect(second).toBe("  Next: Capture where the service's connections pass and filter on its port, e.g. tcpdump -i any -w cap.pcap tcp port 8080.");
+    expect(JSON.parse(runCli(['analyze', udp, '--json'], T).stdout).verdict.cause).toBe(first!.slice(2));
+    const html = join(tempDir(), 'udp.html');
+    runCli(['analyze', udp, '--html', html], T);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Nothing to diagnose');
+    expect(page).not.toContain('No connection problem found');
+  });
+
+  it('says the time range holds none of the packets', () => {
+    const r = runCli(['analyze', RACE, '--time-range', '2030-01-01T00:00:00Z,'], T);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('– Nothing to diagnose: none of the 240 packets read is in the time range.');
+  });
+
+  it('says no packets were read from a capture with a header and no packet', () => {
+    const empty = tempFile(readFileSync(HEALTHY).subarray(0, 24), 'header-only.pcap');
+    const r = runCli(['analyze', empty], T);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('– Nothing to diagnose: no packets were read.');
+  });
+
+  it('keeps the green check for a capture with TCP and nothing broken', () => {
+    expect(runCli(['analyze', HEALTHY], T).stdout.split('\n')[0]).toBe('✓ No broken connections found.');
   });
 });
