@@ -53,7 +53,7 @@ export function analyzeCommand(): Command {
     .option('--broken-only', 'in --json, list only connections that did not close cleanly')
     .option('--max-flows <n>', 'open connections tracked at once before the least recently active are finalized (default: 250000, fewer when the heap limit is small)', positiveInt)
     .option('--no-color', 'no ANSI colors (also: NO_COLOR=1); colors are only used on a terminal anyway')
-    .option('--no-progress', 'no progress bar on stderr (it only shows on a terminal for large inputs)')
+    .option('--no-progress', 'no progress on stderr (shown only on a terminal: a bar for inputs over 64 MiB, a status line while reading stdin)')
     .option('-v, --verbose', 'list every warning')
     .addOption(new Option('--format <fmt>', 'same as --json when "json"').choices(['text', 'json']).hideHelp())
     .addHelpText(

@@ -2,7 +2,7 @@
  * Ctrl-C on `tcpdump -w - | pcap-reset analyze -`: the first SIGINT reports what was read (as
  * tcpdump and tshark print their counts when interrupted), a second one quits at once.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,4 +140,28 @@ describe('Ctrl-C during a scan', () => {
     expect(m.status).toBe(2);
     expect(m.stderr).toContain(`${shard}: that scan was interrupted: ${N - files.length} capture file(s) not analyzed`);
   }, 90_000);
+});
+
+describe('reading a live pipe on a terminal', () => {
+  // `script` gives the command a terminal; its stdin is still the pipe from the subshell.
+  const onTerminal = (args: string): { terminal: string; report: string } => {
+    const out = join(tempDir(), `ticker-${Math.random().toString(36).slice(2)}.txt`);
+    const terminal = execFileSync('script', ['-qfc', `(cat ${CAPTURE}; sleep 1.6) | ${process.execPath} ${CLI} analyze - ${args} > ${out}`, '/dev/null'], {
+      encoding: 'utf8', timeout: 20_000, input: '', env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { terminal, report: readFileSync(out, 'utf8') };
+  };
+
+  it('says on stderr that stdin is being read and that Ctrl-C gives the report, then clears the line', () => {
+    const r = onTerminal('');
+    expect(r.terminal).toContain(`\rpcap-reset: reading stdin: ${Math.round(readFileSync(CAPTURE).length / 1024)} KB so far; Ctrl-C stops and reports\x1b[K`);
+    expect(r.terminal.endsWith('\r\x1b[K')).toBe(true);
+    expect(r.report.split('\n')[0]).toMatch(/ROOT CAUSE \(idle-close-race/);
+  });
+
+  it('not with --no-progress', () => {
+    const r = onTerminal('--no-progress');
+    expect(r.terminal).toBe('');
+    expect(r.report.split('\n')[0]).toMatch(/ROOT CAUSE \(idle-close-race/);
+  });
 });
