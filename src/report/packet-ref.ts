@@ -1,4 +1,6 @@
 /**
+ * How reports name packets and captures.
+ *
  * Packet numbers as the reader finds them in Wireshark, which numbers each file from 1: with
  * several files in one run, "file:packet" (2:18 is packet 18 of the second file listed under
  * Capture); with one file, the bare number.
@@ -8,3 +10,8 @@ export function pktRef(packet: number, file: number | undefined, multi: boolean)
 }
 
 export const PKT_REF_NOTE = 'packets are numbered per file, as in Wireshark: 2:18 is packet 18 of file 2';
+
+/** A capture's name as reports show it: standard input ('-' on the command line) is "stdin". */
+export function captureName(path: string): string {
+  return path === '-' ? 'stdin' : path;
+}

@@ -5,7 +5,7 @@
  */
 import { readTrouble } from './read-errors.js';
 import { nothingToDiagnose } from '../analyze/verdict.js';
-import { pktRef, PKT_REF_NOTE } from './packet-ref.js';
+import { captureName, pktRef, PKT_REF_NOTE } from './packet-ref.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
@@ -62,7 +62,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   out.push(c.bold('Capture'));
   r.captures.forEach((cap, i) => {
     const span = cap.packets ? `${fmtTime(cap.first)} – ${fmtTime(cap.last)} (${(cap.last - cap.first).toFixed(3)} s)` : 'no packets';
-    out.push(`  ${multi ? `file ${i + 1}: ` : ''}${safeText(cap.path)}: ${cap.format}${cap.gzip ? '+gzip' : ''}, link ${cap.linktypes.join('/') || '-'}, ${cap.packets} packets, ${span}`);
+    out.push(`  ${multi ? `file ${i + 1}: ` : ''}${safeText(captureName(cap.path))}: ${cap.format}${cap.gzip ? '+gzip' : ''}, link ${cap.linktypes.join('/') || '-'}, ${cap.packets} packets, ${span}`);
     if (cap.error) out.push('  ' + c.red('error: ') + safeText(cap.error));
     for (const w of cap.warnings.slice(0, o.verbose ? 100 : 3)) out.push('  ' + c.yellow('warning: ') + safeText(w));
     if (!o.verbose && cap.warnings.length > 3) out.push(c.dim(`  … ${cap.warnings.length - 3} more warnings (--verbose)`));

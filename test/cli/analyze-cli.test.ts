@@ -43,6 +43,10 @@ describe('pcap-reset analyze', () => {
     const j = JSON.parse(r.stdout);
     expect(j.findings.map((f: { kind: string }) => f.kind)).toEqual(fromFile.findings.map((f: { kind: string }) => f.kind));
     expect(j.summary.packets ?? j.captures[0].packets).toBe(fromFile.summary.packets ?? fromFile.captures[0].packets);
+    // The reports name it "stdin" (the JSON keeps the argument, '-').
+    expect(j.captures[0].path).toBe('-');
+    const text = runCli(['analyze', '-'], { ...T, input: readFileSync(RACE) }).stdout;
+    expect(text).toMatch(/^ {2}stdin: pcap, link 1, 240 packets, /m);
   });
 
   it('colors only when forced on a non-terminal, never with NO_COLOR', () => {

@@ -1,5 +1,5 @@
 /** The connections list (those not drawn stay findable) and the capture metadata. */
-import { pktRef, PKT_REF_NOTE } from '../packet-ref.js';
+import { captureName, pktRef, PKT_REF_NOTE } from '../packet-ref.js';
 import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
 import { fmtBytes, fmtClock, fmtDur } from '../svg/format.js';
@@ -42,9 +42,9 @@ export function captureSection(r: AnalysisResult): SafeHtml {
 <section class="card">
 ${r.captures.length > 1 ? html`<p class="note">${PKT_REF_NOTE}.</p>` : ''}
 <table class="captures"><thead><tr>${r.captures.length > 1 ? html`<th class="num">#</th>` : ''}<th>file</th><th>format</th><th>link type</th><th class="num">packets</th><th class="num">bytes</th><th>first packet</th><th>last packet</th><th class="num">span</th></tr></thead><tbody>
-${r.captures.map((c, i) => html`<tr>${r.captures.length > 1 ? html`<td class="num">${i + 1}</td>` : ''}<td class="mono">${c.path}</td><td>${c.format}${c.gzip ? ' + gzip' : ''}</td><td>${c.linktypes.map((l) => `${LINKTYPES[l] ?? 'linktype'} (${l})`).join(', ') || '-'}</td><td class="num">${c.packets}</td><td class="num">${fmtBytes(c.bytes)}</td><td class="mono">${fmtClock(c.first)}</td><td class="mono">${fmtClock(c.last)}</td><td class="num">${c.packets ? fmtDur(c.last - c.first) : '-'}</td></tr>`)}
+${r.captures.map((c, i) => html`<tr>${r.captures.length > 1 ? html`<td class="num">${i + 1}</td>` : ''}<td class="mono">${captureName(c.path)}</td><td>${c.format}${c.gzip ? ' + gzip' : ''}</td><td>${c.linktypes.map((l) => `${LINKTYPES[l] ?? 'linktype'} (${l})`).join(', ') || '-'}</td><td class="num">${c.packets}</td><td class="num">${fmtBytes(c.bytes)}</td><td class="mono">${fmtClock(c.first)}</td><td class="mono">${fmtClock(c.last)}</td><td class="num">${c.packets ? fmtDur(c.last - c.first) : '-'}</td></tr>`)}
 </tbody></table>
-${r.captures.map((c) => (c.error || c.warnings.length ? html`<h4 class="mono">${c.path}</h4>${c.error ? html`<p class="err">error: ${c.error}</p>` : ''}${c.warnings.length ? html`<ul class="warn">${c.warnings.slice(0, 50).map((w) => html`<li>${w}</li>`)}</ul>${c.warnings.length > 50 ? html`<p class="note">${c.warnings.length - 50} more warnings (--json).</p>` : ''}` : ''}` : ''))}
+${r.captures.map((c) => (c.error || c.warnings.length ? html`<h4 class="mono">${captureName(c.path)}</h4>${c.error ? html`<p class="err">error: ${c.error}</p>` : ''}${c.warnings.length ? html`<ul class="warn">${c.warnings.slice(0, 50).map((w) => html`<li>${w}</li>`)}</ul>${c.warnings.length > 50 ? html`<p class="note">${c.warnings.length - 50} more warnings (--json).</p>` : ''}` : ''}` : ''))}
 ${s.warnings.length ? html`<h4>Warnings</h4><ul class="warn">${s.warnings.slice(0, 50).map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 <p>${s.flows} TCP connection${s.flows === 1 ? '' : 's'}${states.length ? ': ' + states.map(([k, n]) => `${n} ${k}`).join(', ') : ''} · ${s.tcp_packets} TCP packets of ${s.packets}</p>
 ${s.servers.length ? html`<h4>Busiest servers</h4><table class="servers"><thead><tr><th>server</th><th class="num">connections</th><th class="num">failed</th><th class="num">requests</th></tr></thead><tbody>

@@ -3,6 +3,7 @@
  * picture, the findings (filterable, sortable, each expanding to its timeline, evidence
  * and advice), the connections, and the capture metadata.
  */
+import { captureName } from '../packet-ref.js';
 import { writeFile } from 'node:fs/promises';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from '../svg/ladder.js';
@@ -64,7 +65,7 @@ export function renderHtmlReport(r: AnalysisResult, o: HtmlReportOptions = {}): 
   for (const c of r.captures) if (c.packets) t0 = Math.min(t0, c.first);
   if (!Number.isFinite(t0)) t0 = Math.min(minOf(r.flows, (f) => f.start), Date.now() / 1000);
 
-  const files = r.captures.map((c) => c.path).join(', ');
+  const files = r.captures.map((c) => captureName(c.path)).join(', ');
   const body = html`<header class="top">
 <h1>pcap-reset report</h1>
 <span class="meta mono">${files}</span>
