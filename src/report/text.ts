@@ -5,7 +5,7 @@
  */
 import { readTrouble } from './read-errors.js';
 import { nothingToDiagnose } from '../analyze/verdict.js';
-import { captureName, pktRef, PKT_REF_NOTE } from './packet-ref.js';
+import { captureName, pktRef, PKT_REF_NOTE } from './names.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';

@@ -8,7 +8,7 @@ import type { Finding } from '../../detect/finding.js';
 import { html, raw, type SafeHtml } from './escape.js';
 import { fmtClock } from '../svg/format.js';
 import { findingFlowIds } from '../svg/select.js';
-import { pktRef } from '../packet-ref.js';
+import { pktRef } from '../names.js';
 
 export interface FindingsInput {
   r: AnalysisResult;

@@ -1,5 +1,5 @@
 /** The connections list (those not drawn stay findable) and the capture metadata. */
-import { captureName, pktRef, PKT_REF_NOTE } from '../packet-ref.js';
+import { captureName, pktRef, PKT_REF_NOTE } from '../names.js';
 import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
 import { fmtBytes, fmtClock, fmtDur } from '../svg/format.js';

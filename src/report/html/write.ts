@@ -3,7 +3,7 @@
  * picture, the findings (filterable, sortable, each expanding to its timeline, evidence
  * and advice), the connections, and the capture metadata.
  */
-import { captureName } from '../packet-ref.js';
+import { captureName } from '../names.js';
 import { writeFile } from 'node:fs/promises';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from '../svg/ladder.js';

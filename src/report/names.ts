@@ -1,7 +1,7 @@
+/** How reports name packets and captures. */
+
 /**
- * How reports name packets and captures.
- *
- * Packet numbers as the reader finds them in Wireshark, which numbers each file from 1: with
+ * A packet number as the reader finds it in Wireshark, which numbers each file from 1: with
  * several files in one run, "file:packet" (2:18 is packet 18 of the second file listed under
  * Capture); with one file, the bare number.
  */
