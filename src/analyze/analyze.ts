@@ -18,6 +18,7 @@ import { buildSummary, newFlowTally, tallyFlow } from './summary.js';
 import { defaultMaxFlows } from './limits.js';
 import { nothingRead, nothingReadVerdict, nothingToDiagnose, nothingToDiagnoseVerdict, pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
+import { locatePacket } from './packet-base.js';
 import { VERSION } from '../version.js';
 
 export interface AnalyzeInput {
@@ -286,17 +287,14 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       : pickVerdict(findings),
     timelines,
     ...(interrupted ? { interrupted: true as const } : {}),
+    ...(opts.join && inputs.length > 1 ? { packetBase } : {}),
   };
   return result;
 }
 
 /** Join mode: packet numbers ran on across the files; give them back per file, as Wireshark numbers them. */
 function localizePackets(findings: Finding[], flows: FlowSummary[], base: number[]): void {
-  const locate = (n: number): [file: number, packet: number] => {
-    let i = base.length - 1;
-    while (i > 0 && n <= base[i]!) i--;
-    return [i, n - base[i]!];
-  };
+  const locate = (n: number) => locatePacket(base, n);
   for (const f of findings) {
     for (const e of f.evidence) {
       if (!(e.packet > 0)) continue;

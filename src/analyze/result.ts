@@ -84,6 +84,11 @@ export interface AnalysisResult {
    */
   interrupted?: true;
   /**
+   * Joined rotated pieces: packets before each file, for the `timelines`, whose events number
+   * packets on across the files (findings and flows are per file). See packet-base.ts.
+   */
+  packetBase?: number[];
+  /**
    * Full connection models (with their event timelines) for the connections that
    * findings point at, for drawing: flow id → Flow. Bounded (the most important
    * few hundred). Not written to JSON by default.

@@ -1,4 +1,5 @@
 /** How reports name packets and captures. */
+import { locatePacket } from '../analyze/packet-base.js';
 
 /**
  * A packet number as the reader finds it in Wireshark, which numbers each file from 1: with
@@ -14,4 +15,31 @@ export const PKT_REF_NOTE = 'packets are numbered per file, as in Wireshark: 2:1
 /** A capture's name as reports show it: standard input ('-' on the command line) is "stdin". */
 export function captureName(path: string): string {
   return path === '-' ? 'stdin' : path;
+}
+
+/** How the packets of a drawn connection (its events' numbers) are shown and matched to evidence. */
+export interface PacketNumbers {
+  /** Several files in the run: shown as "file:packet". */
+  multi: boolean;
+  /** Joined rotated pieces: the events number packets on across the files (result.packetBase). */
+  base?: readonly number[];
+}
+
+export const ONE_FILE: PacketNumbers = { multi: false };
+
+/** The numbering of `r`'s drawings. */
+export function packetNumbersOf(r: { captures: readonly unknown[]; packetBase?: readonly number[] }): PacketNumbers {
+  return { multi: r.captures.length > 1, ...(r.packetBase ? { base: r.packetBase } : {}) };
+}
+
+/** An event's packet number `p`, of a connection that started in file `flowFile`, as shown. */
+export function eventPktRef(p: number, flowFile: number, n: PacketNumbers): string {
+  const [file, packet] = n.base ? locatePacket(n.base, p) : [flowFile, p];
+  return pktRef(packet, file, n.multi);
+}
+
+/** An evidence packet (per file) in the numbering of the connection's events; undefined when in another file. */
+export function evidenceInEvents(e: { packet: number; file?: number }, flowFile: number, n: PacketNumbers): number | undefined {
+  if (n.base) return (n.base[e.file ?? 0] ?? 0) + e.packet;
+  return (e.file ?? 0) === flowFile ? e.packet : undefined;
 }

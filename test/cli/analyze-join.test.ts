@@ -69,6 +69,23 @@ describe('analyze on rotated pieces', () => {
     expect(runCli(['analyze', SOURCE], T).stdout).toMatch(/\[pkt \d+,/);
   });
 
+  it('draws the timelines of joined pieces with per-file packet numbers and their evidence marked', () => {
+    const pieces = [join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')];
+    const j = JSON.parse(runCli(['analyze', '--json', ...pieces], T).stdout) as Json & { findings: Array<{ flow: { id?: number } }> };
+    // A connection finding whose evidence is all in the second file (its timeline numbers run on across the files).
+    const late = j.findings.find((f) => f.flow.id !== undefined && f.evidence.length > 0 && f.evidence.every((e) => e.file === 1));
+    expect(late).toBeDefined();
+    const html = join(dir, 'joined.html');
+    expect(runCli(['analyze', ...pieces, '--html', html], T).status).toBe(1);
+    const page = readFileSync(html, 'utf8');
+    const at = page.indexOf(`<div class="fig timeline" data-flow="${late!.flow.id}"`);
+    expect(at).toBeGreaterThan(0);
+    const svg = page.slice(at, page.indexOf('</svg>', at));
+    expect(svg).toContain(`>#2:${late!.evidence[0]!.packet}<`);
+    expect(svg).toMatch(/class="hl-ev"/);
+    expect(svg).toMatch(/class="hl-break"/);
+  });
+
   it('--no-join analyzes each piece apart: the connection across the cut becomes two', () => {
     const j = json(['--no-join', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]);
     expect(j.summary.flows).toBeGreaterThan(whole.summary.flows);

@@ -15,7 +15,7 @@ export interface FindingsInput {
   /** Rendered timelines by flow id. */
   svgs: Map<number, string>;
   /** Break packet of each drawn flow. */
-  breaks: Map<number, number>;
+  breaks: Map<number, string>;
   /** Flow ids whose timeline is embedded in each finding (by index). */
   byFinding: Map<number, number[]>;
   /** Flow id → index of the finding that embeds its timeline. */
@@ -67,7 +67,7 @@ function findingDetails(f: Finding, i: number, inp: FindingsInput): SafeHtml {
   const notDrawn = ids.filter((id) => !drawn.includes(id) && !inp.drawnAt.has(id));
   const flows = new Map(inp.r.flows.map((x) => [x.id, x]));
   const conn = f.flow.id !== undefined ? flows.get(f.flow.id) : undefined;
-  const breaks = new Set(drawn.map((id) => inp.breaks.get(id) ?? 0));
+  const breaks = new Set(drawn.map((id) => inp.breaks.get(id) ?? ''));
   const params = Object.entries(f.params);
   const multiFile = inp.r.captures.length > 1;
   return html`<details class="finding sev-${f.severity}" id="finding-${i}" data-i="${i}" data-kind="${f.kind}" data-server="${f.flow.server}" data-severity="${f.severity}">
@@ -86,7 +86,12 @@ ${f.advice ? html`<h4>Fix</h4><p class="advice">${f.advice}</p>` : ''}
 </details>`;
 }
 
-function evidenceTable(f: Finding, t0: number, breaks: Set<number>, captures: AnalysisResult['captures']): SafeHtml {
+/** A packet as (file index, per-file number), to match a timeline's break with evidence rows. */
+export function breakKey(file: number, packet: number): string {
+  return `${file}:${packet}`;
+}
+
+function evidenceTable(f: Finding, t0: number, breaks: Set<string>, captures: AnalysisResult['captures']): SafeHtml {
   if (!f.evidence.length) return html`<p class="note">No packet evidence recorded.</p>`;
   const shown = f.evidence.slice(0, 60);
   // With several files, packet numbers are per file (as Wireshark numbers them): say which file.
@@ -96,7 +101,7 @@ function evidenceTable(f: Finding, t0: number, breaks: Set<number>, captures: An
     return html`<td class="mono" title="${path}">${path.slice(path.lastIndexOf('/') + 1) || String(i + 1)}</td>`;
   };
   return html`<table class="evidence"><thead><tr><th class="num">packet</th>${multi ? html`<th>file</th>` : ''}<th class="num" title="seconds since the capture started">t (s)</th><th>time</th><th>what it shows</th></tr></thead><tbody>
-${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(e.packet) ? ' class="hl-break"' : '')}><td class="num mono">${e.packet}</td>${multi ? fileCell(e.file ?? 0) : ''}<td class="num mono">${(e.time - t0).toFixed(6)}</td><td class="mono" title="${e.ts ?? ''}">${fmtClock(e.time)}</td><td>${e.note}</td></tr>`)}
+${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(breakKey(e.file ?? 0, e.packet)) ? ' class="hl-break"' : '')}><td class="num mono">${e.packet}</td>${multi ? fileCell(e.file ?? 0) : ''}<td class="num mono">${(e.time - t0).toFixed(6)}</td><td class="mono" title="${e.ts ?? ''}">${fmtClock(e.time)}</td><td>${e.note}</td></tr>`)}
 </tbody></table>${f.evidence.length > shown.length ? html`<p class="note">${f.evidence.length - shown.length} more evidence packets in --json.</p>` : ''}`;
 }
 

@@ -3,7 +3,7 @@
  * picture, the findings (filterable, sortable, each expanding to its timeline, evidence
  * and advice), the connections, and the capture metadata.
  */
-import { captureName } from '../names.js';
+import { captureName, packetNumbersOf } from '../names.js';
 import { writeFile } from 'node:fs/promises';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from '../svg/ladder.js';
@@ -15,6 +15,7 @@ import { page } from './template.js';
 import { verdictSection } from './verdict.js';
 import { findingsIndex, findingsSection } from './findings.js';
 import { captureSection, connectionsSection } from './meta.js';
+import { breakKey } from './findings.js';
 import { minOf } from '../../util/extremes.js';
 
 export interface HtmlReportOptions {
@@ -35,15 +36,17 @@ export function renderHtmlReport(r: AnalysisResult, o: HtmlReportOptions = {}): 
   const plan = planDrawings(r, o.maxTimelines ?? DEFAULT_MAX_TIMELINES);
   const budget = o.svgBudgetBytes ?? 3_500_000;
   const svgs = new Map<number, string>();
-  const breaks = new Map<number, number>();
+  /** flow id → where its timeline marks the break, as "file:packet" (see breakKey) */
+  const breaks = new Map<number, string>();
+  const numbers = packetNumbersOf(r);
   /** flow id → index of the finding where its timeline is shown */
   const drawnAt = new Map<number, number>();
   let bytes = 0;
   for (const d of plan.drawings) {
     if (bytes > budget || d.findingIndex >= maxDetailed) continue;
-    const l = renderLadder(d.flow, { finding: d.finding });
+    const l = renderLadder(d.flow, { finding: d.finding, numbers });
     svgs.set(d.flow.id, l.svg);
-    breaks.set(d.flow.id, l.breakPacket);
+    if (l.breakRef) breaks.set(d.flow.id, breakKey(l.breakRef.file, l.breakRef.packet));
     drawnAt.set(d.flow.id, d.findingIndex);
     bytes += l.svg.length;
   }

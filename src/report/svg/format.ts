@@ -88,8 +88,9 @@ export function eventLabel(e: FlowEvent): string {
 }
 
 /** The hover text of an event: Wireshark packet number, exact time, what it is. */
-export function eventTitle(e: FlowEvent, start: number): string {
-  const parts = [`packet ${e.packet}`, `${eventLabel(e)}`, dirName(e.dir), `t+${(e.time - start).toFixed(6)} s`, fmtClock(e.time)];
+/** `packet`: the number as shown (several files: "file:packet"). */
+export function eventTitle(e: FlowEvent, start: number, packet = String(e.packet)): string {
+  const parts = [`packet ${packet}`, `${eventLabel(e)}`, dirName(e.dir), `t+${(e.time - start).toFixed(6)} s`, fmtClock(e.time)];
   if (e.len) parts.push(`${e.len} B payload`);
   if (e.http?.host) parts.push(`Host: ${e.http.host}`);
   if (e.type === 'rst' && e.ttl >= 0) parts.push(`TTL ${e.ttl}`);

@@ -14,6 +14,8 @@ import { renderSvg, type G } from './dom.js';
 import { rowAxis, laneSegments, drawBreak, drawIdleLabel, type RowAxisOptions } from './axis.js';
 import { cut, eventLabel, eventTitle, fmtBytes, fmtClock, fmtDur } from './format.js';
 import { standaloneCss } from './style.js';
+import { eventPktRef, evidenceInEvents, ONE_FILE, type PacketNumbers } from '../names.js';
+import { locatePacket } from '../../analyze/packet-base.js';
 
 export interface LadderOptions {
   /** The finding this picture illustrates: its evidence packets are highlighted. */
@@ -23,6 +25,8 @@ export interface LadderOptions {
   /** Rows drawn at most; the middle of longer connections is elided (evidence kept). */
   maxRows?: number;
   axis?: Partial<RowAxisOptions>;
+  /** How packet numbers are shown (several files: "file:packet"); one file by default. */
+  numbers?: PacketNumbers;
 }
 
 const W = 872;
@@ -51,8 +55,8 @@ const MINOR = new Set(['handshake-ack', 'keep-alive', 'window-open']);
  * The packet where the connection broke: the RST the finding names, else its first RST;
  * without a RST, the last FIN the finding names (0: nothing to mark, e.g. a stall).
  */
-export function breakPacket(flow: Flow, finding?: Finding): number {
-  const evPk = new Set(evidencePackets(flow, finding));
+export function breakPacket(flow: Flow, finding?: Finding, n: PacketNumbers = ONE_FILE): number {
+  const evPk = new Set(evidencePackets(flow, finding, n));
   const rsts = flow.events.filter((e) => e.type === 'rst');
   const named = rsts.find((e) => evPk.has(e.packet));
   if (named) return named.packet;
@@ -61,12 +65,18 @@ export function breakPacket(flow: Flow, finding?: Finding): number {
   return fins.length ? fins[fins.length - 1]!.packet : 0;
 }
 
-function evidencePackets(flow: Flow, finding?: Finding): number[] {
+/** The finding's evidence packets on this connection, in the numbering of its events. */
+function evidencePackets(flow: Flow, finding: Finding | undefined, n: PacketNumbers): number[] {
   if (!finding) return [];
-  return finding.evidence.filter((e) => (e.file ?? 0) === flow.file && e.packet >= flow.firstPacket && e.packet <= flow.lastPacket).map((e) => e.packet);
+  const out: number[] = [];
+  for (const e of finding.evidence) {
+    const p = evidenceInEvents(e, flow.file, n);
+    if (p !== undefined && p >= flow.firstPacket && p <= flow.lastPacket) out.push(p);
+  }
+  return out;
 }
 
-function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number): Row[] {
+function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number, n: PacketNumbers): Row[] {
   const events = [...flow.events].sort((a, b) => a.time - b.time || a.packet - b.packet);
   const have = new Set(events.map((e) => e.packet));
   const rows: Row[] = events.map((e) => ({ kind: 'event', e, time: e.time }));
@@ -81,10 +91,11 @@ function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number): Ro
   // evidence packets that are not significant events (an ACK, a window update) get a note row
   if (finding) {
     for (const ev of finding.evidence) {
-      if ((ev.file ?? 0) !== flow.file || have.has(ev.packet)) continue;
-      if (ev.packet < flow.firstPacket || ev.packet > flow.lastPacket) continue;
-      have.add(ev.packet);
-      rows.push({ kind: 'note', packet: ev.packet, time: ev.time, note: ev.note });
+      const p = evidenceInEvents(ev, flow.file, n);
+      if (p === undefined || have.has(p)) continue;
+      if (p < flow.firstPacket || p > flow.lastPacket) continue;
+      have.add(p);
+      rows.push({ kind: 'note', packet: p, time: ev.time, note: ev.note });
     }
     rows.sort((a, b) => a.time - b.time || pk(a) - pk(b));
   }
@@ -98,7 +109,7 @@ function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number): Ro
     else if (r.kind === 'note') keep[i] = true;
     else if (r.kind === 'event' && (r.e.type === 'rst' || r.e.type === 'fin' || r.e.type === 'syn')) keep[i] = true;
   }
-  const evSet = new Set(evidencePackets(flow, finding));
+  const evSet = new Set(evidencePackets(flow, finding, n));
   rows.forEach((r, i) => {
     if (evSet.has(pk(r))) keep[i] = true;
   });
@@ -157,15 +168,19 @@ function findRaces(rows: Row[]): Race[] {
 
 export interface LadderInfo {
   svg: string;
-  /** The packet marked as where it broke (0: none). */
+  /** The packet marked as where it broke (0: none), in the numbering of the connection's events. */
   breakPacket: number;
+  /** The same as reports name it (file index and per-file number), or null. */
+  breakRef: { file: number; packet: number } | null;
   rows: number;
 }
 
 /** Renders the ladder of one connection. */
 export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
   const finding = opts.finding;
-  const rows = pickRows(flow, finding, opts.maxRows ?? 120);
+  const n = opts.numbers ?? ONE_FILE;
+  const ref = (p: number) => eventPktRef(p, flow.file, n);
+  const rows = pickRows(flow, finding, opts.maxRows ?? 120, n);
   const axis = rowAxis(rows.map((r) => r.time), { ...opts.axis, top: TOP });
   // no idle label next to an elision (the time there is not idle), and a gap while a
   // request or response was still being transferred is not idle either
@@ -177,8 +192,8 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
       if (busy) g.label = `${fmtDur(g.t1 - g.t0)} · ${busy.r} in transfer`;
     }
   }
-  const evSet = new Set(evidencePackets(flow, finding));
-  const broke = breakPacket(flow, finding);
+  const evSet = new Set(evidencePackets(flow, finding, n));
+  const broke = breakPacket(flow, finding, n);
   const races = findRaces(rows);
   const height = axis.bottom + 62;
   const start = flow.start;
@@ -197,7 +212,7 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
     svg.append('text').attr('class', 'h1').attr('x', 12).attr('y', 22).text(cut(`Connection #${flow.id}  ${flow.client} → ${flow.server}`, 100));
     const facts = [
       flow.state,
-      `${c.packets + s.packets} packets (#${flow.firstPacket}–#${flow.lastPacket})`,
+      `${c.packets + s.packets} packets (#${ref(flow.firstPacket)}–#${ref(flow.lastPacket)})`,
       `${flow.requests} request${flow.requests === 1 ? '' : 's'}`,
       `${fmtBytes(c.payloadBytes)} sent / ${fmtBytes(s.payloadBytes)} received`,
       flow.rtt >= 0 ? `RTT ${fmtDur(flow.rtt)}` : '',
@@ -253,17 +268,17 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
       }
       const p = pk(r);
       const g = evG.append('g').attr('data-packet', p);
-      timeCells(g, y, r.time - start, Number.isNaN(prevTime) ? NaN : r.time - prevTime, p);
+      timeCells(g, y, r.time - start, Number.isNaN(prevTime) ? NaN : r.time - prevTime, ref(p));
       prevTime = r.time;
       if (r.kind === 'end') {
-        drawEnd(g, r.e, r.packet, r.time, y, start);
+        drawEnd(g, r.e, ref(r.packet), r.time, y, start);
       } else if (r.kind === 'note') {
         g.attr('class', 'ev ev-note').attr('data-type', 'note');
-        g.append('title').text(`packet ${p} · ${r.note} · t+${(r.time - start).toFixed(6)} s · ${fmtClock(r.time)}`);
+        g.append('title').text(`packet ${ref(p)} · ${r.note} · t+${(r.time - start).toFixed(6)} s · ${fmtClock(r.time)}`);
         g.append('circle').attr('cx', X_CLIENT + 12).attr('cy', y - 4).attr('r', 4);
         g.append('text').attr('class', 'lbl small').attr('x', X_CLIENT + 22).attr('y', y).text(cut(r.note, 64));
       } else {
-        drawEvent(g, r.e, y, start);
+        drawEvent(g, r.e, y, start, ref(r.e.packet));
       }
       if (p === broke) {
         const how = r.kind === 'event' && r.e.type === 'fin' ? '◀ closed here' : '◀ broke here';
@@ -291,10 +306,11 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
     svg.append('text').attr('class', 'muted small').attr('x', 12).attr('y', ly + 14)
       .text('Red: RST · blue: FIN · dashed: retransmission · zig-zag: idle time drawn compressed · highlighted: the finding\'s evidence.');
   });
-  return { svg, breakPacket: broke, rows: rows.length };
+  const [breakFile, breakLocal] = broke && n.base ? locatePacket(n.base, broke) : [flow.file, broke];
+  return { svg, breakPacket: broke, breakRef: broke ? { file: breakFile, packet: breakLocal } : null, rows: rows.length };
 }
 
-function timeCells(g: G, y: number, rel: number, delta: number, packet: number): void {
+function timeCells(g: G, y: number, rel: number, delta: number, packet: string): void {
   g.append('text').attr('class', 'mono muted').attr('x', X_TIME).attr('y', y).attr('text-anchor', 'end').text(rel.toFixed(6));
   if (!Number.isNaN(delta)) {
     g.append('text').attr('class', 'mono muted').attr('x', X_DELTA).attr('y', y).attr('text-anchor', 'end').text('+' + fmtDur(delta));
@@ -302,12 +318,12 @@ function timeCells(g: G, y: number, rel: number, delta: number, packet: number):
   g.append('text').attr('class', 'mono').attr('x', X_PKT).attr('y', y).attr('text-anchor', 'end').text(`#${packet}`);
 }
 
-function drawEvent(g: G, e: FlowEvent, y: number, start: number): void {
+function drawEvent(g: G, e: FlowEvent, y: number, start: number, packet: string): void {
   const cls = ['ev', `ev-${e.type}`];
   if (e.retransmission) cls.push('retx');
   if (MINOR.has(e.type)) cls.push('minor');
   g.attr('class', cls.join(' ')).attr('data-type', e.type).attr('data-dir', e.dir);
-  g.append('title').text(eventTitle(e, start));
+  g.append('title').text(eventTitle(e, start, packet));
   const [x0, x1] = e.dir === 0 ? [X_CLIENT, X_SERVER] : [X_SERVER, X_CLIENT];
   const sign = x1 > x0 ? 1 : -1;
   const ly = y - 4;
@@ -322,7 +338,7 @@ function drawEvent(g: G, e: FlowEvent, y: number, start: number): void {
 }
 
 /** The last byte of a multi-packet message: a thin arrow in the message's direction. */
-function drawEnd(g: G, e: FlowEvent, packet: number, time: number, y: number, start: number): void {
+function drawEnd(g: G, e: FlowEvent, packet: string, time: number, y: number, start: number): void {
   g.attr('class', `ev ev-end ev-${e.type}-end minor`).attr('data-type', `${e.type}-end`).attr('data-dir', e.dir);
   const what = e.type === 'request' ? `${e.http?.method ?? ''} ${e.http?.path ?? ''}`.trim() : `${e.http?.status ?? ''} ${e.http?.reason ?? ''}`.trim();
   const label = `${e.http?.complete ? 'end of' : 'last byte seen of'} ${cut(what, 40)} (${fmtBytes(e.http?.bodyBytes ?? 0)} body)`;

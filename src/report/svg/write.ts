@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from './ladder.js';
 import { renderOverview } from './overview.js';
+import { packetNumbersOf } from '../names.js';
 import { planDrawings, DEFAULT_MAX_TIMELINES } from './select.js';
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -25,7 +26,7 @@ export async function writeSvgDir(result: AnalysisResult, dir: string, opts: Svg
   const plan = planDrawings(result, opts.maxTimelines ?? DEFAULT_MAX_TIMELINES);
   for (const d of plan.drawings) {
     const path = join(dir, `conn-${d.flow.id}-${String(d.finding.kind).replace(/[^a-z0-9-]/gi, "_")}.svg`);
-    await writeFile(path, XML_DECL + renderLadder(d.flow, { finding: d.finding, standalone: true }).svg + '\n');
+    await writeFile(path, XML_DECL + renderLadder(d.flow, { finding: d.finding, standalone: true, numbers: packetNumbersOf(result) }).svg + '\n');
     written.push(path);
   }
   return written;
