@@ -30,9 +30,12 @@ Examples:
   $ pcap-reset scan /var/captures/ --jobs 4 --html index.html`,
 );
 
-// A closed stdout (`pcap-reset ... | head`) is not an error.
+// A closed stdout (`pcap-reset ... | head`) is not an error. Any other failure to write it (a
+// full disk under `--json > out.json`) is: the output is lost, so say so and exit 2.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`pcap-reset: cannot write standard output: ${e.code ?? e.message}\n`);
+  process.exit(EXIT.OUTPUT);
 });
 
 try {

@@ -4,7 +4,7 @@
  */
 import type { AnalysisResult } from '../analyze/result.js';
 
-export const EXIT = { CLEAN: 0, FINDINGS: 1, USAGE: 2, INPUT: 2, INTERNAL: 3 } as const;
+export const EXIT = { CLEAN: 0, FINDINGS: 1, USAGE: 2, INPUT: 2, OUTPUT: 2, INTERNAL: 3 } as const;
 
 export function exitCodeFor(r: AnalysisResult): number {
   if (r.captures.some((c) => c.error)) return EXIT.INPUT;

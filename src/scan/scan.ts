@@ -3,6 +3,7 @@
  * worker threads (piscina), one NDJSON line (or text line) per file as it is done,
  * an aggregate per server at the end, optionally an index HTML page.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -186,6 +187,8 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
     const threads = Math.max(1, Math.min(jobs, taskSlots.length));
     const pool = new Piscina({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
     const signal = interrupt.signal;
+    // Every queued task listens on it (piscina): more than Node's default 10 is expected.
+    setMaxListeners(taskSlots.length + 10, signal);
     try {
       await Promise.all(taskSlots.map(async (slot) => {
         const t = slot.task;

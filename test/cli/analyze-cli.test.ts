@@ -2,10 +2,11 @@
  * `pcap-reset analyze` as a user runs it: exit codes (0 clean, 1 findings, 2 bad usage or
  * input), machine output on stdout only, stdin, colors only when wanted, --help that teaches.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, STACK } from '../helpers/cli.js';
+import { CLI, runCli, STACK } from '../helpers/cli.js';
 import { CAPTURES, requireCorpus } from '../helpers/paths.js';
 import { tempDir, tempFile } from '../helpers/temp.js';
 
@@ -149,5 +150,20 @@ describe('nothing to diagnose', () => {
 
   it('keeps the green check for a capture with TCP and nothing broken', () => {
     expect(runCli(['analyze', HEALTHY], T).stdout.split('\n')[0]).toBe('✓ No broken connections found.');
+  });
+});
+
+describe('standard output that cannot be written', () => {
+  it('says so and exits 2 (a full disk under --json > out.json), instead of the findings status', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['analyze', RACE, '--json'], ['analyze', RACE], ['scan', CAPTURES, '--json']]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 20_000 });
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr).toContain('pcap-reset: cannot write standard output: ENOSPC');
+      }
+    } finally {
+      closeSync(full);
+    }
   });
 });
