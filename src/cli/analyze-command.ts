@@ -69,9 +69,9 @@ Examples:
 
 Ctrl-C stops reading and reports what was read so far (a second Ctrl-C quits at once).
 
-Exit status: 0 no problem found, 1 findings (errors or warnings), 2 bad usage or an
-unreadable/corrupt input (what was read before the damage is still reported), 3 internal
-error (PCAP_RESET_DEBUG=1 prints its stack trace).`,
+Exit status: 0 no problem found, 1 findings (errors or warnings), 2 bad usage, an
+unreadable/corrupt input (what was read before the damage is still reported) or an output
+that could not be written, 3 internal error (PCAP_RESET_DEBUG=1 prints its stack trace).`,
     )
     .action(async (files: string[], opts: AnalyzeCliOptions & { format?: string }) => {
       const code = await runAnalyze(files, { ...opts, json: opts.json || opts.format === 'json' });
