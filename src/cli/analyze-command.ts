@@ -85,11 +85,21 @@ function looksRotated(files: string[]): boolean {
   return groups.length === 1 && groups[0]!.rotated;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing or unreadable: the reader says so, naming the file
+  }
+}
+
 /** What is wrong with the command line, said before any reading (exit 2), or undefined. */
 function usageProblem(files: string[], opts: AnalyzeCliOptions): string | undefined {
   if (files.filter((f) => f === '-').length > 1) return "'-' (standard input) can be given only once";
   // Like gzip, which will not read compressed data from a terminal: nobody types a capture.
   if (files.includes('-') && process.stdin.isTTY) return 'standard input is a terminal, not a capture: pipe one in (tcpdump -w - | pcap-reset analyze -) or name a file';
+  const folder = files.find((f) => f !== '-' && isFolder(f));
+  if (folder !== undefined) return `${folder} is a folder: analyze reads capture files; for every capture in it, run pcap-reset scan ${folder}`;
   return outputProblem({ html: opts.html, svg: opts.svg });
 }
 

@@ -1,7 +1,8 @@
 /**
  * Report destinations are checked before the analysis (which can take minutes): a bad path is a
  * usage error said at once (exit 2, one line), never an "internal error" after the work; missing
- * folders are created like `mkdir -p`. And `analyze -` refuses a terminal as its input.
+ * folders are created like `mkdir -p`. And `analyze` refuses a folder (that is scan's work) and
+ * `analyze -` a terminal as its input.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -65,6 +66,12 @@ describe('report destinations', () => {
     refused(['scan', CAPTURES, '--html', dir], `--html ${dir}: is a folder; give a file name, e.g. ${join(dir, 'index.html')}`);
     const target = join(file, 'index.html');
     refused(['merge', '-', '--html', target], `--html ${target}: ${file} is not a folder`);
+  });
+});
+
+describe('analyze on a folder', () => {
+  it('points to scan, before reading anything (exit 2)', () => {
+    refused(['analyze', CAPTURES], `${CAPTURES} is a folder: analyze reads capture files; for every capture in it, run pcap-reset scan ${CAPTURES}`);
   });
 });
 
