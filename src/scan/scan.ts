@@ -132,6 +132,14 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
     );
     bar = multi.create(Math.max(1, kb(totalBytes)), 0, { files: 0, nfiles: totalFiles, mb: 0, nmb: (totalBytes / 1048576).toFixed(0), findings: 0 });
   }
+  /** Remove the bar, first writing the lines it still holds (stop() alone drops them). */
+  const stopBar = () => {
+    if (!multi) return;
+    multi.update();
+    multi.stop();
+    multi = undefined;
+    bar = undefined;
+  };
   let doneFiles = 0, doneBytes = 0, foundSoFar = 0;
   const partial = new Map<string, number>();
   const redraw = () => {
@@ -145,6 +153,8 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   const fileRecords: FileRecord[] = [];
   const skipped: SkippedRecord[] = [];
   const out = (s: string) => {
+    // With the bar on the same terminal, lines go through it (drawn above the bar); once it is
+    // gone, straight out (cli-progress drops lines logged after stop()).
     if (multi && process.stdout.isTTY) multi.log(s);
     else process.stdout.write(s);
   };
@@ -178,7 +188,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   const interrupt = onInterrupt({
     graceMs: 0,
     say: (line) => {
-      multi?.stop();
+      stopBar();
       process.stderr.write(line + '\n');
     },
     quit: (code) => process.exit(code),
@@ -231,7 +241,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   }
   interrupt.analysisDone();
   flush();
-  if (multi) multi.stop();
+  stopBar();
 
   // 6. The aggregate, the index, the summary.
   const agg = aggregate(fileRecords, skipped);

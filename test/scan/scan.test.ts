@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -205,6 +206,18 @@ describe('pcap-reset scan', () => {
       expect(href).toMatch(/^\.\/[^/:]+\.html$/);
       expect(existsSync(join(root, 'html', decodeURIComponent(href!.replace(/&#\d+;/g, (e) => String.fromCharCode(Number(e.slice(2, -1)))))))).toBe(true);
     }
+  });
+
+  it('on a terminal, with its progress bar, still prints every file line and the per-server table', () => {
+    // `script` runs it on a pseudo-terminal: stdout and stderr are terminals, so the bar is drawn.
+    const dir = join(root, 'archive');
+    const plain = runCli(['scan', dir, '--no-color'], T).stdout.split('\n').filter((l) => l.trim());
+    expect(plain.some((l) => l.startsWith('SERVER '))).toBe(true);
+    const tty = spawnSync('script', ['-qc', `${process.execPath} ${join(REPO, 'dist', 'cli.js')} scan ${dir} --no-color`, '/dev/null'], {
+      encoding: 'utf8', timeout: 20_000, input: '', env: { ...process.env, NO_COLOR: '1' },
+    }).stdout;
+    const shown = tty.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n|\r/);
+    for (const line of plain) expect(shown, line).toContain(line);
   });
 
   it('survives the public corpus (corrupt files included): every file reported, no stack trace', () => {
