@@ -26,7 +26,8 @@ Exit status:
      the command line that is missing or not a capture), no capture found at all,
      or bad usage; everything that could be read is still reported
   3  internal error
-  130  interrupted (Ctrl-C): the captures done so far are still reported and aggregated
+Ctrl-C stops the scan: the captures done so far are still reported and aggregated, the
+others counted as not analyzed, exit status 130 (a second Ctrl-C quits at once).
 Files found in folders that are not captures (by their magic bytes) are skipped,
 listed with the reason on stderr and as "skipped" lines in --json; they do not
 change the exit status.`;
