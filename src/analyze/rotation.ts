@@ -6,6 +6,7 @@
  */
 import type { AnalysisResult } from './result.js';
 import { readCapture } from '../reader/read.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /** Largest gap between rotated pieces still treated as one session (seconds). */
 export const MAX_JOIN_GAP_S = 900;
@@ -22,9 +23,12 @@ export async function firstTime(path: string): Promise<number> {
   }
 }
 
-/** `items` sorted by the first packet time of their `path`. */
+/**
+ * `items` sorted by the first packet time of their `path`. A few files at a time: a long
+ * rotation has hundreds of pieces, and each read holds a file and a buffer.
+ */
 export async function inTimeOrder<T extends { path: string }>(items: T[]): Promise<T[]> {
-  const t = await Promise.all(items.map((f) => firstTime(f.path)));
+  const t = await mapLimit(items, 16, (f) => firstTime(f.path));
   return items.map((f, i) => ({ f, t: t[i]! })).sort((a, b) => a.t - b.t).map((x) => x.f);
 }
 

@@ -257,17 +257,3 @@ export async function sniff(path: string): Promise<Sniff> {
   if (head.length < 4) return { capture: false, reason: `not a pcap or pcapng capture (only ${head.length} bytes)` };
   return { capture: false, reason: `not a pcap or pcapng capture (magic ${hex(head, 4)})` };
 }
-
-/** Run `fn` over `items` with at most `limit` at once, results in order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
-}

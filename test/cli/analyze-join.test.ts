@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
-import { pcapRecords, rotateAt } from '../helpers/rotate.js';
+import { pcapRecords, rotateAt, rotateEvery } from '../helpers/rotate.js';
 import { tempDir } from '../helpers/temp.js';
 
 const SOURCE = join(CAPTURES, 'idle-race-gunicorn.pcap');
@@ -85,6 +85,23 @@ describe('analyze on rotated pieces', () => {
     expect(svg).toMatch(/class="hl-ev"/);
     expect(svg).toMatch(/class="hl-break"/);
   });
+
+  it('joins hundreds of pieces (one packet each, tcpdump -C names) into the unsplit capture', () => {
+    const many = join(dir, 'many');
+    mkdirSync(many, { recursive: true });
+    const pieces = rotateEvery(readFileSync(SOURCE), 1);
+    expect(pieces.length).toBe(240);
+    const names = pieces.map((p, i) => {
+      const name = join(many, i === 0 ? 'cap.pcap' : `cap.pcap${i}`); // tcpdump -C without -W
+      writeFileSync(name, p);
+      return name;
+    });
+    const j = json([...names].reverse());
+    expect(j.captures).toHaveLength(240);
+    expect(j.captures[0]!.path).toBe(names[0]);
+    expect(j.summary.flows).toBe(whole.summary.flows);
+    expect(kinds(j)).toEqual(kinds(whole));
+  }, 60_000);
 
   it('--no-join analyzes each piece apart: the connection across the cut becomes two', () => {
     const j = json(['--no-join', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]);

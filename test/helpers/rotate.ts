@@ -17,3 +17,14 @@ export function rotateAt(buf: Buffer, cut: number): [Buffer, Buffer] {
   const at = pcapRecords(buf)[cut]!;
   return [buf.subarray(0, at), Buffer.concat([buf.subarray(0, 24), buf.subarray(at)])];
 }
+
+/** The capture cut after every `k` records: as many pieces as tcpdump -C with a tiny size gives. */
+export function rotateEvery(buf: Buffer, k: number): Buffer[] {
+  const offs = pcapRecords(buf);
+  const out: Buffer[] = [];
+  for (let i = 0; i < offs.length; i += k) {
+    const end = i + k < offs.length ? offs[i + k]! : buf.length;
+    out.push(Buffer.concat([buf.subarray(0, 24), buf.subarray(offs[i]!, end)]));
+  }
+  return out;
+}
