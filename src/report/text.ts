@@ -60,13 +60,25 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const s = r.summary;
   const states = Object.entries(s.states).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ');
   out.push(c.bold('Capture'));
+  // Hundreds of rotated pieces would push the connections and servers off the screen: the
+  // first few are listed, then those with an error or a warning (--verbose: all).
+  const maxFiles = o.verbose ? Infinity : 8;
+  let unlisted = 0;
   r.captures.forEach((cap, i) => {
+    if (i >= maxFiles && !cap.error && cap.warnings.length === 0) {
+      unlisted++;
+      return;
+    }
     const span = cap.packets ? `${fmtTime(cap.first)} – ${fmtTime(cap.last)} (${(cap.last - cap.first).toFixed(3)} s)` : 'no packets';
     out.push(`  ${multi ? `file ${i + 1}: ` : ''}${safeText(captureName(cap.path))}: ${cap.format}${cap.gzip ? '+gzip' : ''}, link ${cap.linktypes.join('/') || '-'}, ${cap.packets} packets, ${span}`);
     if (cap.error) out.push('  ' + c.red('error: ') + safeText(cap.error));
     for (const w of cap.warnings.slice(0, o.verbose ? 100 : 3)) out.push('  ' + c.yellow('warning: ') + safeText(w));
     if (!o.verbose && cap.warnings.length > 3) out.push(c.dim(`  … ${cap.warnings.length - 3} more warnings (--verbose)`));
   });
+  if (unlisted > 0) {
+    const packets = r.captures.reduce((n, cap) => n + cap.packets, 0);
+    out.push(c.dim(`  … ${unlisted} more files, read without trouble (${r.captures.length} files, ${packets} packets in all; --verbose lists them)`));
+  }
   if (multi) out.push(c.dim(`  (${PKT_REF_NOTE})`));
   for (const w of s.warnings) out.push('  ' + c.yellow('warning: ') + safeText(w));
   out.push(`  ${s.flows} TCP connections${states ? ': ' + states : ''}; ${s.tcp_packets} TCP packets`);

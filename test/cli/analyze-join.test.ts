@@ -101,6 +101,13 @@ describe('analyze on rotated pieces', () => {
     expect(j.captures[0]!.path).toBe(names[0]);
     expect(j.summary.flows).toBe(whole.summary.flows);
     expect(kinds(j)).toEqual(kinds(whole));
+    // The text lists the first few files, not 240 lines before the connections and servers.
+    const text = runCli(['analyze', ...names], T).stdout;
+    expect(text).toContain(`  file 8: ${names[7]}: pcap`);
+    expect(text).not.toContain(`  file 9: `);
+    expect(text).toContain('  … 232 more files, read without trouble (240 files, 240 packets in all; --verbose lists them)');
+    expect(text).toMatch(/^Busiest servers$/m);
+    expect(runCli(['analyze', '--verbose', ...names], T).stdout).toContain(`  file 240: ${names[239]}: pcap`);
   }, 60_000);
 
   it('--no-join analyzes each piece apart: the connection across the cut becomes two', () => {
