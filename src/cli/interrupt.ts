@@ -1,7 +1,7 @@
 /**
- * Ctrl-C during `analyze`: the first one stops reading and reports what was read, as tcpdump
- * and tshark print their counts when interrupted; a second one quits at once (exit 130, the
- * shell's 128 + SIGINT). Without this, `tcpdump -w - | pcap-reset analyze -` ended with
+ * Ctrl-C during `analyze` or `scan`: the first one stops reading and reports what was read, as
+ * tcpdump and tshark print their counts when interrupted; a second one quits at once (exit 130,
+ * the shell's 128 + SIGINT). Without this, `tcpdump -w - | pcap-reset analyze -` ended with
  * Ctrl-C printed nothing at all.
  *
  * With standard input among the inputs, reading goes on for a moment first: Ctrl-C reaches the
