@@ -262,6 +262,13 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     runWarnings.push(`${unlisted.count} connections not listed in flows (the list keeps the first ${listCap}; the summary counts all of them)`);
   }
   if (opts.join && inputs.length > 1) localizePackets(findings, flows, packetBase);
+  let twice = 0;
+  if (!(opts.join && inputs.length > 1) && inputs.length > 1) {
+    twice = seenInTwoFiles(flows);
+    if (twice > 0) {
+      runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);
+    }
+  }
   sortFindings(findings);
   flows.sort((a, b) => a.id - b.id);
 
@@ -288,8 +295,32 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     timelines,
     ...(interrupted ? { interrupted: true as const } : {}),
     ...(opts.join && inputs.length > 1 ? { packetBase } : {}),
+    ...(twice > 0 ? { seenTwice: twice } : {}),
   };
   return result;
+}
+
+/** Two captures of one connection (two hosts, clocks apart by at most this much) start this close. */
+const SAME_START_S = 2;
+
+/**
+ * Connections listed in one file that another file of the run also holds: same client and
+ * server address and port, starting within SAME_START_S (a connection captured at two points).
+ */
+function seenInTwoFiles(flows: FlowSummary[]): number {
+  const byTuple = new Map<string, Array<{ file: number; start: number }>>();
+  let n = 0;
+  for (const f of flows) {
+    const key = `${f.client}|${f.server}`;
+    const seen = byTuple.get(key);
+    const file = f.file ?? 0;
+    if (seen === undefined) byTuple.set(key, [{ file, start: f.start }]);
+    else {
+      if (seen.some((x) => x.file !== file && Math.abs(x.start - f.start) <= SAME_START_S)) n++;
+      seen.push({ file, start: f.start });
+    }
+  }
+  return n;
 }
 
 /** Join mode: packet numbers ran on across the files; give them back per file, as Wireshark numbers them. */

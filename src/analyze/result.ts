@@ -88,6 +88,8 @@ export interface AnalysisResult {
    * packets on across the files (findings and flows are per file). See packet-base.ts.
    */
   packetBase?: number[];
+  /** Connections found in more than one file of the run (the same traffic captured at two points); a warning says so. */
+  seenTwice?: number;
   /**
    * Full connection models (with their event timelines) for the connections that
    * findings point at, for drawing: flow id → Flow. Bounded (the most important

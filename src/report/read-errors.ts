@@ -1,7 +1,9 @@
 /**
- * Captures that could not be read to their end. A clean verdict ("no broken connections")
- * speaks only for the packets that were read: the reports say so when a capture stopped early,
- * and say "nothing analyzed" instead of a green check when nothing could be read at all.
+ * What the result covers, when that is not simply "every packet of every capture, once".
+ * A clean verdict ("no broken connections") speaks only for the packets that were read: the
+ * reports say so when a capture stopped early (damage, Ctrl-C), and say "nothing analyzed"
+ * instead of a green check when nothing could be read at all. Connections found in two files
+ * (one traffic captured at two points) are counted twice: the reports say that too.
  */
 import type { AnalysisResult } from '../analyze/result.js';
 import { nothingRead } from '../analyze/verdict.js';
@@ -23,6 +25,10 @@ export function readTrouble(r: AnalysisResult): ReadTrouble {
   let line = failed === 0 ? ''
     : none ? `Nothing analyzed: ${which} could not be read (the error is under Capture).`
     : `${which[0]!.toUpperCase()}${which.slice(1)} could not be read to the end: what follows covers only the packets read.`;
+  if (r.seenTwice) {
+    const twice = `${r.seenTwice} connection${r.seenTwice === 1 ? ' is' : 's are'} in more than one file (the same traffic captured twice?): the counts include each copy.`;
+    line = line === '' ? twice : `${line} ${twice}`;
+  }
   if (r.interrupted) {
     line = line === '' ? 'Interrupted (Ctrl-C): what follows covers only the packets read before it.'
       : `${line} Reading was interrupted (Ctrl-C).`;

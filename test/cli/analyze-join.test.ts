@@ -120,9 +120,17 @@ describe('analyze on rotated pieces', () => {
     expect(json(['--join', join(dir, 'second-half.pcap'), join(dir, 'first-half.pcap')]).summary.flows).toBe(whole.summary.flows);
   });
 
-  it('keeps captures taken side by side apart, though their names look rotated', () => {
-    const j = json([join(dir, 'host1.pcap'), join(dir, 'host2.pcap')]);
+  it('keeps captures taken side by side apart, though their names look rotated, and says the same connections are in both', () => {
+    const pair = [join(dir, 'host1.pcap'), join(dir, 'host2.pcap')];
+    const j = json(pair) as Json & { summary: { warnings: string[] } };
     expect(j.summary.flows).toBe(2 * whole.summary.flows);
     expect(j.findings.length).toBeGreaterThanOrEqual(whole.findings.length);
+    const n = whole.summary.flows;
+    expect(j.summary.warnings).toContain(`${n} connections appear in more than one file (same addresses and ports, starting within 2 s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);
+    const text = runCli(['analyze', ...pair], T).stdout.split('\n');
+    expect(text).toContain(`! ${n} connections are in more than one file (the same traffic captured twice?): the counts include each copy.`);
+    // Rotated pieces joined, and one file: no such warning.
+    expect(runCli(['analyze', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')], T).stdout).not.toMatch(/more than one file/);
+    expect(runCli(['analyze', SOURCE], T).stdout).not.toMatch(/more than one file/);
   });
 });
