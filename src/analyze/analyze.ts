@@ -92,8 +92,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   let tcpPackets = 0;
   let nextFlowId = 0;
   let interrupted = false;
-  /** Packets inside the time range, decoded (every packet read, without a range). */
+  /** Packets inside the time range, decoded (every packet read, without a range): the decoders' frame counts. */
   let analyzedPackets = 0;
+  /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
+  const joinedRun = opts.join === true && inputs.length > 1;
 
   // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
   const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
@@ -156,7 +158,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   let packetsBefore = 0;
   for (let fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
-    const name = input.name ?? (input.path === '-' ? 'stdin' : input.path);
+    const name = nameOf(input);
     const { decoder, table } = joined ?? {
       decoder: new Decoder(),
       table: new FlowTable({
@@ -180,7 +182,6 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       lastNumber = frame.number;
       if (frame.time < tStart) return;
       if (frame.time >= tEnd) { pastEnd = true; return; }
-      analyzedPackets++;
       decoder.decode(frame, pkt);
       if (base) pkt.number += base;
       // (A TCP header whose length runs past the IP payload still belongs to its connection,
@@ -227,6 +228,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     const lastFile = fileIndex === inputs.length - 1 || stopHere;
     if (!opts.join || lastFile) {
       table.finish();
+      analyzedPackets += decoder.stats.frames;
       nextFlowId += table.flowsCreated;
       tcpPackets += table.tcpPackets;
     }
@@ -247,7 +249,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     });
     if (stopHere) {
       interrupted = true;
-      const rest = inputs.slice(fileIndex + 1).map((i) => i.name ?? (i.path === '-' ? 'stdin' : i.path));
+      const rest = inputs.slice(fileIndex + 1).map(nameOf);
       runWarnings.push(`interrupted: ${rest.length} more file${rest.length === 1 ? '' : 's'} not read: ${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', …' : ''}`);
       break;
     }
@@ -261,9 +263,9 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   if (unlisted.count > 0) {
     runWarnings.push(`${unlisted.count} connections not listed in flows (the list keeps the first ${listCap}; the summary counts all of them)`);
   }
-  if (opts.join && inputs.length > 1) localizePackets(findings, flows, packetBase);
+  if (joinedRun) localizePackets(findings, flows, packetBase);
   let twice = 0;
-  if (!(opts.join && inputs.length > 1) && inputs.length > 1) {
+  if (!joinedRun && inputs.length > 1) {
     twice = seenInTwoFiles(flows);
     if (twice > 0) {
       runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);
@@ -294,10 +296,15 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       : pickVerdict(findings),
     timelines,
     ...(interrupted ? { interrupted: true as const } : {}),
-    ...(opts.join && inputs.length > 1 ? { packetBase } : {}),
+    ...(joinedRun ? { packetBase } : {}),
     ...(twice > 0 ? { seenTwice: twice } : {}),
   };
   return result;
+}
+
+/** The name messages give an input: its own, or the path ('stdin' for '-'). */
+function nameOf(input: AnalyzeInput): string {
+  return input.name ?? (input.path === '-' ? 'stdin' : input.path);
 }
 
 /** Two captures of one connection (two hosts, clocks apart by at most this much) start this close. */

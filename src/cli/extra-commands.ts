@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
 import { parseShard } from '../scan/discover.js';
 import { fileOutputProblem } from '../util/output-paths.js';
+import { EXIT } from './exit-codes.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -105,7 +106,7 @@ function badHtml(path: string | undefined): boolean {
   const problem = path === undefined ? undefined : fileOutputProblem('--html', path, 'index.html');
   if (problem === undefined) return false;
   process.stderr.write(`pcap-reset: ${problem}\n`);
-  process.exitCode = 2;
+  process.exitCode = EXIT.USAGE;
   return true;
 }
 

@@ -9,19 +9,18 @@ import type { Flow } from '../conn/flow.js';
 import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
-import { blackholeOf } from './common/net-mtu.js';
+import { blackholeOf, IcmpTooBigMarks } from './common/net-mtu.js';
 import { capEvidence, evOf, flowRef, fmtList, intervals, senderOf, sideName, tidyEvidence } from './common/net-util.js';
 
 export function pmtuBlackhole(): Detector {
-  /** Connections an ICMP "too big" quoted, until their end (bounded: taken out when read). */
-  const icmp = new Set<number>();
+  const icmp = new IcmpTooBigMarks();
   return {
     kinds: ['pmtu-blackhole'],
     onIcmpError(ev) {
-      if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
+      icmp.onIcmpError(ev);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
-      const icmpTooBig = icmp.delete(f.id);
+      const icmpTooBig = icmp.taken(f.id);
       const b = blackholeOf(f, icmpTooBig);
       if (!b) return;
       const sender = senderOf(f, b.dir);

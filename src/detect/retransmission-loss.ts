@@ -11,7 +11,7 @@ import type { Flow, FlowEvent } from '../conn/flow.js';
 import type { Detector, DetectorContext } from './detector.js';
 import type { Evidence } from './finding.js';
 import { NETWORK } from '../knowledge/network.js';
-import { blackholeOf } from './common/net-mtu.js';
+import { blackholeOf, IcmpTooBigMarks } from './common/net-mtu.js';
 import { capEvidence, evOf, flowRef, fmtList, fmtS, intervals, round, senderOf, sideName, tidyEvidence } from './common/net-util.js';
 import { maxOf } from '../util/extremes.js';
 
@@ -23,15 +23,14 @@ export const BACKOFF_COUNT = 3;
 export const END_GRACE_S = 5;
 
 export function retransmissionLoss(): Detector {
-  /** Connections an ICMP "too big" quoted, until their end (bounded: taken out when read). */
-  const icmp = new Set<number>();
+  const icmp = new IcmpTooBigMarks();
   return {
     kinds: ['retransmission-loss'],
     onIcmpError(ev) {
-      if (ev.flowId >= 0 && ev.mtu >= 0) icmp.add(ev.flowId);
+      icmp.onIcmpError(ev);
     },
     onFlowEnd(f: Flow, ctx: DetectorContext) {
-      const icmpTooBig = icmp.delete(f.id);
+      const icmpTooBig = icmp.taken(f.id);
       const [c, s] = f.dirs;
       const retrans = c.retransmissions + s.retransmissions;
       // Packets captured twice count as retransmissions in Wireshark, but nothing was lost.

@@ -49,6 +49,7 @@ export async function readCapture(
   const chunk = Math.max(4096, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   const maxPackets = opts.maxPackets ?? Infinity;
   const st = new ReadState(name, sink, maxPackets < 0 ? 0 : maxPackets);
+  st.signal = opts.signal;
   let src: ByteSource | undefined;
   let win: Window | undefined;
   let gzip = false;
@@ -97,8 +98,8 @@ export async function readCapture(
 
 /**
  * Fill the window, turning source errors into a fatal error. Resolves 'ok',
- * 'eof' (input ended before `need` bytes), 'error', or 'stopped' when `signal` was
- * aborted first (the window is not used again: the source is closed next).
+ * 'eof' (input ended before `need` bytes), 'error', or 'stopped' when the read's
+ * signal (`st.signal`) was aborted first (the window is not used again: the source is closed next).
  */
 async function fill(
   st: ReadState,
@@ -106,9 +107,9 @@ async function fill(
   need: number,
   gzip: boolean,
   readAhead = true,
-  signal?: AbortSignal,
 ): Promise<'ok' | 'eof' | 'error' | 'stopped'> {
   try {
+    const signal = st.signal;
     const filled = win.fill(need, readAhead);
     const r = signal === undefined ? await filled : await untilAborted(filled, signal);
     if (r === ABORTED) {
@@ -152,14 +153,13 @@ function sourceError(st: ReadState, win: Window, e: unknown, gzip: boolean): voi
 /** Detect the format and run the parser to the end. Resolves whether the input was gzip. */
 async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boolean> {
   let gzip = false;
-  const signal = opts.signal;
-  let r = await fill(st, win, 4, false, false, signal);
+  let r = await fill(st, win, 4, false, false);
   if (r === 'error' || r === 'stopped') return gzip;
   if (win.end >= 2 && win.buf[0] === 0x1f && win.buf[1] === 0x8b) {
     gzip = true;
     const prefix = Buffer.from(win.buf.subarray(0, win.end));
     win.reset(gunzipSource(prefix, win.src));
-    r = await fill(st, win, 4, true, true, signal);
+    r = await fill(st, win, 4, true);
     if (r === 'error' || r === 'stopped') return gzip;
   }
   if (r === 'eof') {
@@ -189,7 +189,7 @@ async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boo
     parser.run();
     if (st.stopped) break;
     if (shouldStop !== undefined && shouldStop()) break;
-    if (signal?.aborted) {
+    if (st.signal?.aborted) {
       st.interrupted = true;
       break;
     }
@@ -221,7 +221,7 @@ async function drive(st: ReadState, win: Window, opts: ReadOptions): Promise<boo
       parser.truncated(at, size - at);
       break;
     }
-    r = await fill(st, win, need, gzip, true, signal);
+    r = await fill(st, win, need, gzip);
     onProgress?.(src.rawBytes());
     if (r === 'error' || r === 'stopped') break;
     if (r === 'eof') {

@@ -27,7 +27,9 @@ export class ReadState {
   last = 0;
   /** Set when a fatal error occurred or maxPackets was reached: the parser must return. */
   stopped = false;
-  /** Reading was given up early because the caller's signal was aborted. */
+  /** The caller's request to stop reading (Ctrl-C), if any (ReadOptions.signal). */
+  signal: AbortSignal | undefined = undefined;
+  /** Reading was given up early because `signal` was aborted. */
   interrupted = false;
   format: CaptureFormat | 'unknown' = 'unknown';
   snaplen = 0;

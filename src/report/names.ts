@@ -10,6 +10,11 @@ export function pktRef(packet: number, file: number | undefined, multi: boolean)
   return multi ? `${(file ?? 0) + 1}:${packet}` : String(packet);
 }
 
+/** A connection summary's first and last packet, as shown (it may end in a later file). */
+export function flowPacketRange(f: { first_packet: number; last_packet: number; file?: number; last_file?: number }, multi: boolean): [first: string, last: string] {
+  return [pktRef(f.first_packet, f.file, multi), pktRef(f.last_packet, f.last_file ?? f.file, multi)];
+}
+
 export const PKT_REF_NOTE = 'packets are numbered per file, as in Wireshark: 2:18 is packet 18 of file 2';
 
 /** A capture's name as reports show it: standard input ('-' on the command line) is "stdin". */
@@ -32,9 +37,14 @@ export function packetNumbersOf(r: { captures: readonly unknown[]; packetBase?: 
   return { multi: r.captures.length > 1, ...(r.packetBase ? { base: r.packetBase } : {}) };
 }
 
-/** An event's packet number `p`, of a connection that started in file `flowFile`, as shown. */
+/** An event's packet number `p`, of a connection that started in file `flowFile`: its file and per-file number. */
+export function eventPacket(p: number, flowFile: number, n: PacketNumbers): [file: number, packet: number] {
+  return n.base ? locatePacket(n.base, p) : [flowFile, p];
+}
+
+/** The same, as shown. */
 export function eventPktRef(p: number, flowFile: number, n: PacketNumbers): string {
-  const [file, packet] = n.base ? locatePacket(n.base, p) : [flowFile, p];
+  const [file, packet] = eventPacket(p, flowFile, n);
   return pktRef(packet, file, n.multi);
 }
 

@@ -3,9 +3,9 @@
  * severity as a compact table, then capture counts, the connections that ended in
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
-import { readTrouble } from './read-errors.js';
+import { coverageOf } from './coverage.js';
 import { nothingToDiagnose } from '../analyze/verdict.js';
-import { captureName, pktRef, PKT_REF_NOTE } from './names.js';
+import { captureName, flowPacketRange, pktRef, PKT_REF_NOTE } from './names.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
@@ -28,9 +28,9 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const v = r.verdict;
 
   // 1. verdict (a clean one only for what was read)
-  const trouble = readTrouble(r);
-  if (trouble.nothingRead) {
-    out.push(c.red(c.bold('✗ ' + trouble.line)));
+  const cover = coverageOf(r);
+  if (cover.nothingRead) {
+    out.push(c.red(c.bold('✗ ' + cover.line)));
   } else if (nothingToDiagnose(r)) {
     out.push(c.yellow(c.bold('– ' + v.cause)));
     out.push('  ' + c.cyan('Next: ') + safeText(v.fix));
@@ -42,7 +42,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
     out.push('  ' + c.bold(safeText(v.cause)));
     if (v.fix) out.push('  ' + c.cyan('Fix: ') + safeText(v.fix));
   }
-  if (trouble.line !== '' && !trouble.nothingRead) out.push(c.yellow('! ' + trouble.line));
+  if (cover.caveat) out.push(c.yellow('! ' + cover.caveat));
   out.push('');
 
   // 2. findings (with several files, packets are "file:packet": Wireshark numbers them per file)
@@ -114,7 +114,7 @@ function findingRow(f: Finding, c: Palette, multi: boolean): string {
 
 function brokenRow(f: FlowSummary, multi: boolean): string {
   const who = f.closed_by ? `${f.closed_by}` : '-';
-  const span = `${pktRef(f.first_packet, f.file, multi)}-${pktRef(f.last_packet, f.last_file ?? f.file, multi)}`;
+  const span = flowPacketRange(f, multi).join('-');
   return `  ${pad('#' + f.id, 5)}${pad(`${f.client} → ${f.server}`, 45)}${pad(f.state, 20)}${pad(who, 8)}${pad(String(f.packets), 6, true)}${pad(String(f.requests), 6, true)}  ${span}`;
 }
 

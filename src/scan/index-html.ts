@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
+import { writeFailure } from '../util/output-paths.js';
 import { iso, mib } from './text.js';
 import type { AggregateRecord, FileRecord, SkippedRecord } from './types.js';
 
@@ -94,7 +95,13 @@ ${skippedRows}
 `;
 }
 
-export async function writeIndex(files: FileRecord[], skipped: SkippedRecord[], agg: AggregateRecord, indexPath: string): Promise<void> {
-  await mkdir(dirname(resolve(indexPath)), { recursive: true });
-  await writeFile(indexPath, renderIndex(files, skipped, agg, indexPath));
+/** Writes the index page (`--html`); resolves the one line saying why it could not, or undefined when written. */
+export async function writeIndex(files: FileRecord[], skipped: SkippedRecord[], agg: AggregateRecord, indexPath: string): Promise<string | undefined> {
+  try {
+    await mkdir(dirname(resolve(indexPath)), { recursive: true });
+    await writeFile(indexPath, renderIndex(files, skipped, agg, indexPath));
+    return undefined;
+  } catch (e) {
+    return writeFailure('--html', indexPath, e);
+  }
 }

@@ -7,7 +7,6 @@ import { createInterface } from 'node:readline';
 import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
 import { writeIndex } from './index-html.js';
-import { writeFailure } from '../util/output-paths.js';
 import { aggregateText, fileLine } from './text.js';
 import type { AggregateRecord, FileRecord, SkippedRecord } from './types.js';
 
@@ -90,17 +89,10 @@ export async function runMerge(inputs: string[], opts: MergeOptions): Promise<nu
     for (const f of m.files) process.stdout.write(fileLine(f, color));
     process.stdout.write(aggregateText(agg, color));
   }
-  let indexFailed = false;
-  if (opts.html) {
-    try {
-      await writeIndex(m.files, m.skipped, agg, opts.html);
-      process.stderr.write(`pcap-reset: wrote ${opts.html}\n`);
-    } catch (e) {
-      process.stderr.write(`pcap-reset: ${writeFailure('--html', opts.html, e)}\n`);
-      indexFailed = true;
-    }
-  }
+  const indexFailure = opts.html ? await writeIndex(m.files, m.skipped, agg, opts.html) : undefined;
+  if (indexFailure !== undefined) process.stderr.write(`pcap-reset: ${indexFailure}\n`);
+  else if (opts.html) process.stderr.write(`pcap-reset: wrote ${opts.html}\n`);
   for (const p of m.problems) process.stderr.write(`pcap-reset: ${safeText(p)}\n`);
   process.stderr.write(`pcap-reset: merged ${inputs.length} scan output(s): ${m.files.length} capture file(s), ${agg.failed} failed, ${m.skipped.length} skipped\n`);
-  return indexFailed ? 2 : agg.exit_code;
+  return indexFailure !== undefined ? 2 : agg.exit_code;
 }

@@ -19,7 +19,6 @@ import { aggregate } from './aggregate.js';
 import { groupRotated, shardOf, sniff, walk, type Found, type Group } from './discover.js';
 import { mapLimit } from '../util/map-limit.js';
 import { writeIndex } from './index-html.js';
-import { writeFailure } from '../util/output-paths.js';
 import { aggregateText, fileLine, stderrSummary } from './text.js';
 import type { FileRecord, ScanTask, SkippedRecord } from './types.js';
 
@@ -249,17 +248,13 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   if (notAnalyzed > 0) agg.interrupted = notAnalyzed;
   if (opts.json) out(JSON.stringify(agg) + '\n');
   else out(aggregateText(agg, color));
-  let indexFailed = false;
-  if (opts.html) {
-    try {
-      await writeIndex(fileRecords, skipped, agg, opts.html);
-      const nReports = fileRecords.filter((f) => f.report).length;
-      process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : opts.html && !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
-    } catch (e) {
-      process.stderr.write(`pcap-reset: ${writeFailure('--html', opts.html, e)}\n`);
-      indexFailed = true;
-    }
+  const indexFailure = opts.html ? await writeIndex(fileRecords, skipped, agg, opts.html) : undefined;
+  if (indexFailure !== undefined) process.stderr.write(`pcap-reset: ${indexFailure}\n`);
+  else if (opts.html) {
+    const nReports = fileRecords.filter((f) => f.report).length;
+    process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : opts.html && !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
   }
+  const indexFailed = indexFailure !== undefined;
   process.stderr.write(stderrSummary(fileRecords, skipped, (performance.now() - t0) / 1000));
   interrupt.dispose();
   if (notAnalyzed > 0) {

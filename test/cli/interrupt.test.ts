@@ -2,7 +2,7 @@
  * Ctrl-C on `tcpdump -w - | pcap-reset analyze -`: the first SIGINT reports what was read (as
  * tcpdump and tshark print their counts when interrupted), a second one quits at once.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,24 +31,39 @@ function withPadding(cap: Buffer): Buffer {
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** The CLI reading `bytes` from a pipe left open (a live capture), sent SIGINT `presses` times once all is written. */
-function interrupted(args: string[], bytes: Buffer, presses: number): Promise<Run> {
+/**
+ * The CLI as a child process, run to its end: `drive` gets it as it starts, `onStdout` its
+ * output so far after each piece.
+ */
+function runChild(args: string[], hooks: { drive?: (child: ChildProcessWithoutNullStreams) => void; onStdout?: (stdout: string, child: ChildProcessWithoutNullStreams) => void; timeoutMs?: number }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      hooks.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdin.on('error', () => undefined); // the CLI closes its end when it stops reading
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), hooks.timeoutMs ?? 20_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       resolve({ code, signal, stdout, stderr });
     });
-    child.stdin.write(bytes, () => {
-      for (let i = 0; i < presses; i++) setTimeout(() => child.kill('SIGINT'), 100 * i);
-    });
+    hooks.drive?.(child);
+  });
+}
+
+/** The CLI reading `bytes` from a pipe left open (a live capture), sent SIGINT `presses` times once all is written. */
+function interrupted(args: string[], bytes: Buffer, presses: number): Promise<Run> {
+  return runChild(args, {
+    drive: (child) => {
+      child.stdin.on('error', () => undefined); // the CLI closes its end when it stops reading
+      child.stdin.write(bytes, () => {
+        for (let i = 0; i < presses; i++) setTimeout(() => child.kill('SIGINT'), 100 * i);
+      });
+    },
   });
 }
 
@@ -102,27 +117,17 @@ describe('Ctrl-C during a scan', () => {
     const first = join(dir, 'cap-00.pcap');
     writeFileSync(first, inflate(readFileSync(join(CAPTURES, 'healthy-keepalive.pcap')), 400));
     for (let i = 1; i < N; i++) linkSync(first, join(dir, `cap-${String(i).padStart(2, '0')}.pcap`));
-    const r = await new Promise<Run>((resolve, reject) => {
-      // --no-join: the names differ only in numbers, so they would be one rotated group, one task.
-      const child = spawn(process.execPath, [CLI, 'scan', dir, '--jobs', '1', '--no-join', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
-      let stdout = '';
-      let stderr = '';
-      let pressed = false;
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
+    // --no-join: the names differ only in numbers, so they would be one rotated group, one task.
+    let pressed = false;
+    const r = await runChild(['scan', dir, '--jobs', '1', '--no-join', '--json'], {
+      timeoutMs: 60_000,
+      onStdout: (stdout, child) => {
         // The first capture's line is out: press Ctrl-C while the others are still to do.
         if (!pressed && stdout.includes('"type":"file"')) {
           pressed = true;
           child.kill('SIGINT');
         }
-      });
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(killer);
-        resolve({ code, signal, stdout, stderr });
-      });
+      },
     });
     expect(r.code).toBe(130);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; files?: number; interrupted?: number });

@@ -16,6 +16,7 @@
  * the other side). RFC 4821 (PLPMTUD, Linux `tcp_mtu_probing`) is how a sender escapes it.
  */
 import type { Flow, FlowEvent } from '../../conn/flow.js';
+import type { IcmpErrorEvent } from '../detector.js';
 import { maxOf } from '../../util/extremes.js';
 
 export interface Blackhole {
@@ -32,6 +33,23 @@ export interface Blackhole {
 
 /** Smallest payload that can be "full-size" on any real path (576-byte datagrams minus headers). */
 const MIN_FULL = 512;
+
+/**
+ * The connections an ICMP frag-needed / packet-too-big quoted (the detectors' onIcmpError), each
+ * until its end: `taken` answers once and forgets it, so the set stays bounded.
+ */
+export class IcmpTooBigMarks {
+  private readonly ids = new Set<number>();
+
+  onIcmpError(ev: IcmpErrorEvent): void {
+    if (ev.flowId >= 0 && ev.mtu >= 0) this.ids.add(ev.flowId);
+  }
+
+  /** Whether connection `id` was quoted (at its end; asked once). */
+  taken(id: number): boolean {
+    return this.ids.delete(id);
+  }
+}
 
 /** `icmpTooBig`: an ICMP frag-needed / packet-too-big quoted this connection (then PMTUD works). */
 export function blackholeOf(f: Flow, icmpTooBig: boolean): Blackhole | null {

@@ -3,12 +3,13 @@
  * row; expands to its timelines, evidence packets, parameters, symptoms and advice).
  * Findings past the detailed limit are listed in a compact table.
  */
+import { basename } from 'node:path';
 import type { AnalysisResult } from '../../analyze/result.js';
 import type { Finding } from '../../detect/finding.js';
 import { html, raw, type SafeHtml } from './escape.js';
 import { fmtClock } from '../svg/format.js';
 import { findingFlowIds } from '../svg/select.js';
-import { pktRef } from '../names.js';
+import { flowPacketRange, pktRef } from '../names.js';
 
 export interface FindingsInput {
   r: AnalysisResult;
@@ -73,7 +74,7 @@ function findingDetails(f: Finding, i: number, inp: FindingsInput): SafeHtml {
   return html`<details class="finding sev-${f.severity}" id="finding-${i}" data-i="${i}" data-kind="${f.kind}" data-server="${f.flow.server}" data-severity="${f.severity}">
 <summary><span class="badge sev-${f.severity}">${f.severity}</span><span class="kind">${f.kind}</span><span class="server mono">${f.flow.server}</span><span class="when mono" title="${fmtClock(f.time)}">+${(f.time - inp.t0).toFixed(3)} s</span><span class="sum">${f.summary}</span></summary>
 <div class="fbody">
-<p class="conn">${f.aggregate || f.flow.id === undefined ? html`Across connections from <span class="mono">${f.flow.client}</span> toward <span class="mono">${f.flow.server}</span>${ids.length ? ` (${ids.length} named)` : ''}` : html`Connection${f.flow.id !== undefined ? ` #${f.flow.id}` : ''} <span class="mono">${f.flow.client} → ${f.flow.server}</span>`}${conn ? ` · ${conn.state} · ${conn.packets} packets (#${pktRef(conn.first_packet, conn.file, multiFile)}–#${pktRef(conn.last_packet, conn.last_file ?? conn.file, multiFile)})` : ''}${f.confidence !== undefined ? ` · confidence ${Math.round(f.confidence * 100)}%` : ''}</p>
+<p class="conn">${f.aggregate || f.flow.id === undefined ? html`Across connections from <span class="mono">${f.flow.client}</span> toward <span class="mono">${f.flow.server}</span>${ids.length ? ` (${ids.length} named)` : ''}` : html`Connection${f.flow.id !== undefined ? ` #${f.flow.id}` : ''} <span class="mono">${f.flow.client} → ${f.flow.server}</span>`}${conn ? ` · ${conn.state} · ${conn.packets} packets (#${flowPacketRange(conn, multiFile).join('–#')})` : ''}${f.confidence !== undefined ? ` · confidence ${Math.round(f.confidence * 100)}%` : ''}</p>
 ${drawn.map((id) => html`<div class="fig timeline" data-flow="${id}">${raw(inp.svgs.get(id) ?? '')}</div>`)}
 ${elsewhere.length ? html`<p class="note">Timeline${elsewhere.length === 1 ? '' : 's'} ${drawn.length ? 'also ' : ''}shown with other findings: ${elsewhere.slice(0, 50).map((id, k) => html`${k ? ', ' : ''}<a href="#finding-${inp.drawnAt.get(id)!}">connection #${id}</a>`)}${elsewhere.length > 50 ? ` and ${elsewhere.length - 50} more` : ''}.</p>` : ''}
 ${notDrawn.length ? html`<p class="note">${drawn.length || elsewhere.length ? 'Also: ' : ''}connection${notDrawn.length === 1 ? '' : 's'} ${notDrawn.slice(0, 50).map((id) => `#${id}`).join(', ')}${notDrawn.length > 50 ? ` and ${notDrawn.length - 50} more` : ''} ${drawn.length || elsewhere.length ? 'not drawn' : 'not drawn: only the most important connections get a timeline'} (see <a href="#connections">connections</a>).</p>` : ''}
@@ -98,7 +99,7 @@ function evidenceTable(f: Finding, t0: number, breaks: Set<string>, captures: An
   const multi = captures.length > 1;
   const fileCell = (i: number) => {
     const path = captures[i]?.path ?? '';
-    return html`<td class="mono" title="${path}">${path.slice(path.lastIndexOf('/') + 1) || String(i + 1)}</td>`;
+    return html`<td class="mono" title="${path}">${basename(path) || String(i + 1)}</td>`;
   };
   return html`<table class="evidence"><thead><tr><th class="num">packet</th>${multi ? html`<th>file</th>` : ''}<th class="num" title="seconds since the capture started">t (s)</th><th>time</th><th>what it shows</th></tr></thead><tbody>
 ${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(breakKey(e.file ?? 0, e.packet)) ? ' class="hl-break"' : '')}><td class="num mono">${e.packet}</td>${multi ? fileCell(e.file ?? 0) : ''}<td class="num mono">${(e.time - t0).toFixed(6)}</td><td class="mono" title="${e.ts ?? ''}">${fmtClock(e.time)}</td><td>${e.note}</td></tr>`)}

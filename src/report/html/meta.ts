@@ -1,5 +1,5 @@
 /** The connections list (those not drawn stay findable) and the capture metadata. */
-import { captureName, pktRef, PKT_REF_NOTE } from '../names.js';
+import { captureName, flowPacketRange, PKT_REF_NOTE } from '../names.js';
 import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
 import { fmtBytes, fmtClock, fmtDur } from '../svg/format.js';
@@ -31,7 +31,7 @@ ${listed.map((f) => connRow(f, drawnFlows, r.captures.length > 1))}
 
 function connRow(f: FlowSummary, drawn: Map<number, number>, multi: boolean): SafeHtml {
   const at = drawn.get(f.id);
-  return html`<tr id="conn-${f.id}"><td class="num mono">${f.id}</td><td class="mono">${f.client} → ${f.server}</td><td>${f.state}</td><td>${f.closed_by ? `${f.closed_by} (${f.close.toUpperCase()})` : '-'}</td><td class="num">${f.packets}</td><td class="num">${f.requests}</td><td class="mono">#${pktRef(f.first_packet, f.file, multi)}–#${pktRef(f.last_packet, f.last_file ?? f.file, multi)}</td><td class="num">${fmtDur(f.end - f.start)}</td><td>${at !== undefined ? html`<a href="#finding-${at}">drawn</a>` : 'listed only'}</td></tr>`;
+  return html`<tr id="conn-${f.id}"><td class="num mono">${f.id}</td><td class="mono">${f.client} → ${f.server}</td><td>${f.state}</td><td>${f.closed_by ? `${f.closed_by} (${f.close.toUpperCase()})` : '-'}</td><td class="num">${f.packets}</td><td class="num">${f.requests}</td><td class="mono">#${flowPacketRange(f, multi).join('–#')}</td><td class="num">${fmtDur(f.end - f.start)}</td><td>${at !== undefined ? html`<a href="#finding-${at}">drawn</a>` : 'listed only'}</td></tr>`;
 }
 
 export function captureSection(r: AnalysisResult): SafeHtml {

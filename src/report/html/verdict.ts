@@ -1,16 +1,16 @@
 /** The verdict box: root cause, confidence, how many failures it explains, the fix. */
 import type { AnalysisResult } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
-import { readTrouble } from '../read-errors.js';
+import { coverageOf } from '../coverage.js';
 import { nothingToDiagnose } from '../../analyze/verdict.js';
 
 export function verdictSection(r: AnalysisResult): SafeHtml {
   const v = r.verdict;
-  const trouble = readTrouble(r);
-  if (trouble.nothingRead) {
+  const cover = coverageOf(r);
+  if (cover.nothingRead) {
     return html`<section class="verdict sev-error" id="verdict" aria-labelledby="verdict-label">
 <div class="label" id="verdict-label">Nothing analyzed</div>
-<p class="cause">${trouble.line}</p>
+<p class="cause">${cover.line}</p>
 </section>`;
   }
   const ok = v.severity === 'ok' || v.severity === 'info';
@@ -18,7 +18,7 @@ export function verdictSection(r: AnalysisResult): SafeHtml {
   return html`<section class="verdict sev-${v.severity}" id="verdict" aria-labelledby="verdict-label">
 <div class="label" id="verdict-label">${label}</div>
 <p class="cause">${v.cause}</p>
-${trouble.line !== '' && !trouble.nothingRead ? html`<p class="read-error">${trouble.line}</p>` : ''}
+${cover.caveat ? html`<p class="read-error">${cover.caveat}</p>` : ''}
 ${ok ? '' : html`<div class="facts">
 <span>kind <b>${v.kind}</b></span>
 ${v.server ? html`<span>server <b class="mono">${v.server}</b></span>` : ''}

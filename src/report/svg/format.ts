@@ -87,8 +87,10 @@ export function eventLabel(e: FlowEvent): string {
   }
 }
 
-/** The hover text of an event: Wireshark packet number, exact time, what it is. */
-/** `packet`: the number as shown (several files: "file:packet"). */
+/**
+ * The hover text of an event: Wireshark packet number, exact time, what it is. `packet`: the
+ * number as shown (several files: "file:packet").
+ */
 export function eventTitle(e: FlowEvent, start: number, packet = String(e.packet)): string {
   const parts = [`packet ${packet}`, `${eventLabel(e)}`, dirName(e.dir), `t+${(e.time - start).toFixed(6)} s`, fmtClock(e.time)];
   if (e.len) parts.push(`${e.len} B payload`);

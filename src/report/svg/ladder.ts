@@ -9,13 +9,12 @@
  * <title> naming its Wireshark packet number.
  */
 import type { Flow, FlowEvent } from '../../conn/flow.js';
-import type { Finding } from '../../detect/finding.js';
+import type { Evidence, Finding } from '../../detect/finding.js';
 import { renderSvg, type G } from './dom.js';
 import { rowAxis, laneSegments, drawBreak, drawIdleLabel, type RowAxisOptions } from './axis.js';
 import { cut, eventLabel, eventTitle, fmtBytes, fmtClock, fmtDur } from './format.js';
 import { standaloneCss } from './style.js';
-import { eventPktRef, evidenceInEvents, ONE_FILE, type PacketNumbers } from '../names.js';
-import { locatePacket } from '../../analyze/packet-base.js';
+import { eventPacket, eventPktRef, evidenceInEvents, ONE_FILE, type PacketNumbers } from '../names.js';
 
 export interface LadderOptions {
   /** The finding this picture illustrates: its evidence packets are highlighted. */
@@ -55,8 +54,7 @@ const MINOR = new Set(['handshake-ack', 'keep-alive', 'window-open']);
  * The packet where the connection broke: the RST the finding names, else its first RST;
  * without a RST, the last FIN the finding names (0: nothing to mark, e.g. a stall).
  */
-export function breakPacket(flow: Flow, finding?: Finding, n: PacketNumbers = ONE_FILE): number {
-  const evPk = new Set(evidencePackets(flow, finding, n));
+export function breakPacket(flow: Flow, evPk: ReadonlySet<number>): number {
   const rsts = flow.events.filter((e) => e.type === 'rst');
   const named = rsts.find((e) => evPk.has(e.packet));
   if (named) return named.packet;
@@ -65,18 +63,18 @@ export function breakPacket(flow: Flow, finding?: Finding, n: PacketNumbers = ON
   return fins.length ? fins[fins.length - 1]!.packet : 0;
 }
 
-/** The finding's evidence packets on this connection, in the numbering of its events. */
-function evidencePackets(flow: Flow, finding: Finding | undefined, n: PacketNumbers): number[] {
+/** The finding's evidence on this connection, with each packet in the numbering of its events. */
+function evidenceOnFlow(flow: Flow, finding: Finding | undefined, n: PacketNumbers): Array<{ p: number; ev: Evidence }> {
   if (!finding) return [];
-  const out: number[] = [];
-  for (const e of finding.evidence) {
-    const p = evidenceInEvents(e, flow.file, n);
-    if (p !== undefined && p >= flow.firstPacket && p <= flow.lastPacket) out.push(p);
+  const out: Array<{ p: number; ev: Evidence }> = [];
+  for (const ev of finding.evidence) {
+    const p = evidenceInEvents(ev, flow.file, n);
+    if (p !== undefined && p >= flow.firstPacket && p <= flow.lastPacket) out.push({ p, ev });
   }
   return out;
 }
 
-function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number, n: PacketNumbers): Row[] {
+function pickRows(flow: Flow, evidence: Array<{ p: number; ev: Evidence }>, evSet: ReadonlySet<number>, maxRows: number): Row[] {
   const events = [...flow.events].sort((a, b) => a.time - b.time || a.packet - b.packet);
   const have = new Set(events.map((e) => e.packet));
   const rows: Row[] = events.map((e) => ({ kind: 'event', e, time: e.time }));
@@ -89,11 +87,9 @@ function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number, n: 
   }
   rows.sort((a, b) => a.time - b.time || pk(a) - pk(b));
   // evidence packets that are not significant events (an ACK, a window update) get a note row
-  if (finding) {
-    for (const ev of finding.evidence) {
-      const p = evidenceInEvents(ev, flow.file, n);
-      if (p === undefined || have.has(p)) continue;
-      if (p < flow.firstPacket || p > flow.lastPacket) continue;
+  if (evidence.length) {
+    for (const { p, ev } of evidence) {
+      if (have.has(p)) continue;
       have.add(p);
       rows.push({ kind: 'note', packet: p, time: ev.time, note: ev.note });
     }
@@ -109,7 +105,6 @@ function pickRows(flow: Flow, finding: Finding | undefined, maxRows: number, n: 
     else if (r.kind === 'note') keep[i] = true;
     else if (r.kind === 'event' && (r.e.type === 'rst' || r.e.type === 'fin' || r.e.type === 'syn')) keep[i] = true;
   }
-  const evSet = new Set(evidencePackets(flow, finding, n));
   rows.forEach((r, i) => {
     if (evSet.has(pk(r))) keep[i] = true;
   });
@@ -180,7 +175,9 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
   const finding = opts.finding;
   const n = opts.numbers ?? ONE_FILE;
   const ref = (p: number) => eventPktRef(p, flow.file, n);
-  const rows = pickRows(flow, finding, opts.maxRows ?? 120, n);
+  const evidence = evidenceOnFlow(flow, finding, n);
+  const evSet = new Set(evidence.map((x) => x.p));
+  const rows = pickRows(flow, evidence, evSet, opts.maxRows ?? 120);
   const axis = rowAxis(rows.map((r) => r.time), { ...opts.axis, top: TOP });
   // no idle label next to an elision (the time there is not idle), and a gap while a
   // request or response was still being transferred is not idle either
@@ -192,8 +189,7 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
       if (busy) g.label = `${fmtDur(g.t1 - g.t0)} · ${busy.r} in transfer`;
     }
   }
-  const evSet = new Set(evidencePackets(flow, finding, n));
-  const broke = breakPacket(flow, finding, n);
+  const broke = breakPacket(flow, evSet);
   const races = findRaces(rows);
   const height = axis.bottom + 62;
   const start = flow.start;
@@ -306,7 +302,7 @@ export function renderLadder(flow: Flow, opts: LadderOptions = {}): LadderInfo {
     svg.append('text').attr('class', 'muted small').attr('x', 12).attr('y', ly + 14)
       .text('Red: RST · blue: FIN · dashed: retransmission · zig-zag: idle time drawn compressed · highlighted: the finding\'s evidence.');
   });
-  const [breakFile, breakLocal] = broke && n.base ? locatePacket(n.base, broke) : [flow.file, broke];
+  const [breakFile, breakLocal] = eventPacket(broke, flow.file, n);
   return { svg, breakPacket: broke, breakRef: broke ? { file: breakFile, packet: breakLocal } : null, rows: rows.length };
 }
 

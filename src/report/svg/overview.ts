@@ -8,7 +8,7 @@ import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import type { Finding } from '../../detect/finding.js';
 import { d3, renderSvg, type G } from './dom.js';
 import { cut, fmtClock, fmtDur } from './format.js';
-import { pktRef } from '../names.js';
+import { flowPacketRange } from '../names.js';
 import { idleBeforeClose, type IdleClose } from './idle.js';
 import { standaloneCss } from './style.js';
 
@@ -191,7 +191,7 @@ export function renderOverview(r: AnalysisResult, opts: OverviewOptions = {}): s
         const flagged = b.findings.some((f) => f.flow.id === c.id || f.flows?.includes(c.id));
         lanes.append('rect').attr('class', `conn st-${c.state}${flagged ? ' flagged' : ''}`).attr('data-flow', c.id)
           .attr('x', round(x0)).attr('y', ry).attr('width', round(w)).attr('height', ROW_H)
-          .append('title').text(`#${c.id} ${c.client} → ${c.server} · ${c.state} · ${c.requests} requests · packets #${pktRef(c.first_packet, c.file, multi)}–#${pktRef(c.last_packet, c.last_file ?? c.file, multi)} · ${fmtDur(c.end - c.start)}`);
+          .append('title').text(`#${c.id} ${c.client} → ${c.server} · ${c.state} · ${c.requests} requests · packets #${flowPacketRange(c, multi).join('–#')} · ${fmtDur(c.end - c.start)}`);
       });
       const marks = g.append('g').attr('class', 'marks');
       for (const f of b.findings.slice(0, 300)) {

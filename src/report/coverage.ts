@@ -8,16 +8,20 @@
 import type { AnalysisResult } from '../analyze/result.js';
 import { nothingRead } from '../analyze/verdict.js';
 
-export interface ReadTrouble {
-  /** Captures with an error (cannot open, not a capture, cut, corrupt). */
-  failed: number;
+export interface Coverage {
   /** Not one packet was read from any capture, and at least one failed (analyze/verdict.ts nothingRead). */
   nothingRead: boolean;
-  /** The headline line about them, or about an interrupted read ('' when every capture was read to its end). */
+  /**
+   * The headline: captures not read to their end, connections in two files, an interrupted read
+   * ('' when the result covers every packet of every capture once). When nothingRead, it takes
+   * the verdict's place.
+   */
   line: string;
+  /** `line` as said under a verdict: '' when there is none to say or when it is the verdict itself (nothingRead). */
+  caveat: string;
 }
 
-export function readTrouble(r: AnalysisResult): ReadTrouble {
+export function coverageOf(r: AnalysisResult): Coverage {
   const failed = r.captures.filter((c) => c.error !== undefined).length;
   const none = nothingRead(r.captures);
   const all = r.captures.length;
@@ -33,5 +37,5 @@ export function readTrouble(r: AnalysisResult): ReadTrouble {
     line = line === '' ? 'Interrupted (Ctrl-C): what follows covers only the packets read before it.'
       : `${line} Reading was interrupted (Ctrl-C).`;
   }
-  return { failed, nothingRead: none, line };
+  return { nothingRead: none, line, caveat: none ? '' : line };
 }
