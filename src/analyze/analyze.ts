@@ -19,6 +19,7 @@ import { defaultMaxFlows } from './limits.js';
 import { nothingRead, nothingReadVerdict, nothingToDiagnose, nothingToDiagnoseVerdict, pickVerdict } from './verdict.js';
 import { sortFindings } from './sort-findings.js';
 import { locatePacket } from './packet-base.js';
+import { continuesAfter, firstTime } from './rotation.js';
 import { VERSION } from '../version.js';
 
 export interface AnalyzeInput {
@@ -66,8 +67,12 @@ export interface AnalyzeOptions {
    * boundary stays one flow. Packet numbers in evidence and flows stay per file, as
    * Wireshark numbers them, with `file` (flows: also `last_file`) naming the piece.
    * (Timelines' events number packets on across the files.)
+   * 'auto': the same, except where a file's first packet does not follow on from the files
+   * before it in time (see analyze/rotation.ts `continuesAfter`): a new connection table starts
+   * there, as for files analyzed apart. Decided before each file is read (its first record),
+   * so named-like-rotated captures taken side by side are read once, not once joined and again apart.
    */
-  join?: boolean;
+  join?: boolean | 'auto';
 }
 
 const RETAIN_CAP = 5000;
@@ -95,7 +100,9 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   /** Packets inside the time range, decoded (every packet read, without a range): the decoders' frame counts. */
   let analyzedPackets = 0;
   /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
-  const joinedRun = opts.join === true && inputs.length > 1;
+  const joinedRun = opts.join !== undefined && opts.join !== false && inputs.length > 1;
+  /** Files (join 'auto') that did not follow on from the ones before them: a new table each. */
+  let breaks = 0;
 
   // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
   const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
@@ -153,12 +160,27 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     return true;
   };
 
+  /** The connections of one capture (or of joined pieces) are all seen: finalize the rest, count. */
+  const endTable = (decoder: Decoder, table: FlowTable) => {
+    table.finish();
+    analyzedPackets += decoder.stats.frames;
+    nextFlowId += table.flowsCreated;
+    tcpPackets += table.tcpPackets;
+  };
   let joined: { decoder: Decoder; table: FlowTable } | undefined;
   const packetBase: number[] = [];
   let packetsBefore = 0;
   for (let fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const name = nameOf(input);
+    if (joined && opts.join === 'auto' && !input.stream && input.path !== '-' && !continuesAfter(captures, await firstTime(input.path))) {
+      // Not the next piece of the same capture: the table so far ends here, a new one starts.
+      const unfinished = joined.decoder.pendingDatagrams;
+      endTable(joined.decoder, joined.table);
+      if (unfinished > 0) captures[fileIndex - 1]!.warnings.push(unfinishedWarning(nameOf(inputs[fileIndex - 1]!), unfinished));
+      joined = undefined;
+      breaks++;
+    }
     const { decoder, table } = joined ?? {
       decoder: new Decoder(),
       table: new FlowTable({
@@ -226,12 +248,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     packetsBefore += Math.max(lastNumber, info.packets);
     const stopHere = opts.signal?.aborted === true && fileIndex < inputs.length - 1;
     const lastFile = fileIndex === inputs.length - 1 || stopHere;
-    if (!opts.join || lastFile) {
-      table.finish();
-      analyzedPackets += decoder.stats.frames;
-      nextFlowId += table.flowsCreated;
-      tcpPackets += table.tcpPackets;
-    }
+    if (!opts.join || lastFile) endTable(decoder, table);
     // Every warning names its file, like the error line ("cap.pcap: offset 910: ...").
     const warnings = [...info.warnings, ...decoder.drainWarnings()].map((w) => `${name}: ${w}`);
     if (info.interrupted) {
@@ -239,9 +256,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       warnings.push(`${name}: interrupted at offset ${info.bytes} after ${info.packets} packets: the rest of the input was not read`);
     }
     const unfinished = decoder.pendingDatagrams;
-    if (unfinished > 0 && (!opts.join || lastFile)) {
-      warnings.push(`${name}: ${unfinished} IP datagram${unfinished === 1 ? '' : 's'} never completed: fragments missing at the end of the capture, not reassembled`);
-    }
+    if (unfinished > 0 && (!opts.join || lastFile)) warnings.push(unfinishedWarning(name, unfinished));
     captures.push({
       path: info.path || name, format: info.format, gzip: info.gzip, linktypes: info.linktypes,
       packets: info.packets, bytes: info.bytes, first: info.first, last: info.last, warnings,
@@ -265,7 +280,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
   if (joinedRun) localizePackets(findings, flows, packetBase);
   let twice = 0;
-  if (!joinedRun && inputs.length > 1) {
+  if ((!joinedRun || breaks > 0) && inputs.length > 1) {
     twice = seenInTwoFiles(flows);
     if (twice > 0) {
       runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);
@@ -300,6 +315,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     ...(twice > 0 ? { seenTwice: twice } : {}),
   };
   return result;
+}
+
+function unfinishedWarning(name: string, n: number): string {
+  return `${name}: ${n} IP datagram${n === 1 ? '' : 's'} never completed: fragments missing at the end of the capture, not reassembled`;
 }
 
 /** The name messages give an input: its own, or the path ('stdin' for '-'). */

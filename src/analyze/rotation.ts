@@ -36,14 +36,21 @@ export async function inTimeOrder<T extends { path: string }>(items: T[]): Promi
 export function continues(caps: AnalysisResult['captures']): boolean[] {
   // ok[i]: piece i+1 continues piece i (empty pieces are neutral).
   const ok: boolean[] = [];
-  let prevLast: number | undefined;
-  for (let i = 0; i < caps.length; i++) {
+  for (let i = 1; i < caps.length; i++) {
     const c = caps[i]!;
-    if (i > 0) {
-      ok.push(c.packets === 0 || prevLast === undefined ||
-        (c.first >= prevLast - OVERLAP_SLACK_S && c.first - prevLast <= MAX_JOIN_GAP_S));
-    }
-    if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
+    ok.push(c.packets === 0 || continuesAfter(caps.slice(0, i), c.first));
   }
   return ok;
+}
+
+/**
+ * Whether a piece whose first packet is at `first` (Infinity: none) follows on from the pieces
+ * before it, read already: it starts at most MAX_JOIN_GAP_S after their last packet, and not
+ * before it (but for OVERLAP_SLACK_S). Empty pieces are neutral.
+ */
+export function continuesAfter(before: AnalysisResult['captures'], first: number): boolean {
+  if (first === Infinity) return true;
+  let prevLast: number | undefined;
+  for (const c of before) if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
+  return prevLast === undefined || (first >= prevLast - OVERLAP_SLACK_S && first - prevLast <= MAX_JOIN_GAP_S);
 }

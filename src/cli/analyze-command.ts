@@ -13,7 +13,7 @@ import { parseTimeRange } from './time-range.js';
 import { outputProblem, writeOutputs } from './outputs.js';
 import { onInterrupt, STDIN_GRACE_MS } from './interrupt.js';
 import type { AnalysisResult } from '../analyze/result.js';
-import { continues, inTimeOrder } from '../analyze/rotation.js';
+import { inTimeOrder } from '../analyze/rotation.js';
 import { groupRotated } from '../scan/discover.js';
 
 export interface AnalyzeCliOptions {
@@ -137,22 +137,18 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     quit: (code) => process.exit(code),
   });
   try {
-    const run = (joined: boolean) => analyze(inputs, {
+    const result = await analyze(inputs, {
       maxPackets: opts.maxPackets,
       timeStart: range.start,
       timeEnd: range.end,
       allFlows: !opts.brokenOnly,
       maxFlows: opts.maxFlows,
-      join: joined,
+      // Named like rotated pieces: joined where their times follow on ('auto'); two captures
+      // taken side by side (host1.pcap and host2.pcap) stay apart. --join joins regardless.
+      join: !join ? false : opts.join === true ? true : 'auto',
       signal: interrupt.signal,
       onProgress: progress.update,
     });
-    let result = await run(join);
-    if (join && opts.join !== true && !result.interrupted && !continues(result.captures).every(Boolean)) {
-      // Named like rotated pieces, but their times do not follow on (two captures taken side by
-      // side, host1.pcap and host2.pcap): separate captures after all.
-      result = await run(false);
-    }
     interrupt.analysisDone();
     progress.stop();
     return await report(result, opts);

@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
 import { pcapRecords, rotateAt, rotateEvery } from '../helpers/rotate.js';
 import { tempDir } from '../helpers/temp.js';
+import { analyze } from '../../src/analyze/analyze.js';
 
 const SOURCE = join(CAPTURES, 'idle-race-gunicorn.pcap');
 const T = { timeoutMs: 20_000 };
@@ -132,5 +133,38 @@ describe('analyze on rotated pieces', () => {
     // Rotated pieces joined, and one file: no such warning.
     expect(runCli(['analyze', join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')], T).stdout).not.toMatch(/more than one file/);
     expect(runCli(['analyze', SOURCE], T).stdout).not.toMatch(/more than one file/);
+  });
+
+  /** The two pieces of the cut, then the second piece again (it starts with the second, not after it). */
+  const piecesAndRepeat = (folder: string, names: [string, string, string]): string[] => {
+    const d = join(tempDir(), folder);
+    mkdirSync(d, { recursive: true });
+    const [head, tail] = rotateAt(readFileSync(SOURCE), cut);
+    [head, tail, tail].forEach((bytes, i) => writeFileSync(join(d, names[i]!), bytes));
+    return names.map((f) => join(d, f));
+  };
+
+  it('joins the pieces that follow on and keeps apart the one that does not', () => {
+    const files = piecesAndRepeat('mixed', ['cap.pcap0', 'cap.pcap1', 'cap.pcap2']);
+    const j = json(files) as Json & { summary: { warnings: string[] } };
+    const tailAlone = json([files[2]!]);
+    // The first two joined (the connection across the cut is one), the third on its own.
+    expect(j.summary.flows).toBe(whole.summary.flows + tailAlone.summary.flows);
+    expect(j.flows.some((f) => f.file === undefined && f.last_file === 1)).toBe(true);
+    expect(j.flows.filter((f) => f.file === 2)).toHaveLength(tailAlone.summary.flows);
+    expect(j.summary.warnings.some((w) => /appears? in more than one file/.test(w))).toBe(true);
+  });
+
+  it("decides where pieces follow on while reading them, once ('auto' join)", async () => {
+    const files = piecesAndRepeat('mixed-once', ['a.pcap', 'b.pcap', 'c.pcap']);
+    const seen: number[] = [];
+    const r = await analyze(files.map((path) => ({ path })), {
+      join: 'auto',
+      onProgress: (file) => { if (seen[seen.length - 1] !== file) seen.push(file); },
+    });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(r.summary.flows).toBe(whole.summary.flows + json([files[2]!]).summary.flows);
+    const [head, tail] = rotateAt(readFileSync(SOURCE), cut);
+    expect(r.packetBase).toEqual([0, pcapRecords(head).length, pcapRecords(head).length + pcapRecords(tail).length]);
   });
 });
