@@ -17,7 +17,8 @@
  */
 import { ACK, FIN, L4, RST, SYN, formatAddr, type Packet } from '../decode/packet.js';
 import { type Flow, type FlowEvent, type FlowEventType, type HttpInfo, type PayloadKind, flowEventWith, newDirStats, resetDirStats } from './flow.js';
-import { Http1Direction, type HttpHost } from './http1.js';
+import { Http1Direction, newHttpInfo, type HttpHost } from './http1.js';
+import { EventLog, type EventObjects, T_REQUEST, T_RESPONSE, T_SYN, eventTypeIndex, keepHeadOf } from './event-log.js';
 import { payloadKind } from './payload-kind.js';
 import {
   A_KEEP_ALIVE, A_LOST_SEGMENT, A_OUT_OF_ORDER, A_RETRANSMISSION, A_FAST_RETRANSMISSION, A_SPURIOUS,
@@ -85,6 +86,17 @@ class Conn {
   closedAt = 0;
   queued = false;
   finalized = false;
+  /** Events after the first few (Flow.events) while open, added to Flow.events at finalize (made when the first comes). */
+  log: EventLog | null = null;
+  /**
+   * Per direction, for messages in the log: the HttpInfo its tracker fills for each of them (one
+   * object reused, see spareInfo), and the number (EventLog.pushed) of the event of the message
+   * it holds (-1 none).
+   */
+  info0: HttpInfo | null = null;
+  info1: HttpInfo | null = null;
+  msg0 = -1;
+  msg1 = -1;
   /**
    * Small per-direction numbers in one unboxed double array (one allocation per connection
    * instead of eight little arrays), indexed by the N_* constants + direction:
@@ -121,6 +133,8 @@ class Conn {
     this.closedAt = 0;
     this.queued = false;
     this.finalized = false;
+    if (this.log !== null) this.log.clear();
+    this.msg0 = this.msg1 = -1;
     const n = this.n;
     for (let i = 0; i < N_INIT.length; i++) n[i] = N_INIT[i]!;
   }
@@ -133,8 +147,7 @@ function noOptions(ack?: boolean, retransmission?: boolean, duplicate?: boolean,
 
 /** Finalized connections kept for reuse at most. */
 const POOL_MAX = 1024;
-/** Dropped request/response events (and messages) kept for reuse at most (the connections of one
- * client drop theirs in bursts, at the same moments: 64 each; about 1 MB when full). */
+/** Events and messages of finished connections kept for reuse at most (about 1 MB when full). */
 const SPARE_MAX = 8192;
 
 function hashEndpoint(a: Uint32Array, port: number): number {
@@ -183,6 +196,8 @@ export class FlowTable implements HttpHost {
   private readonly lingerS: number;
   private readonly maxLingering: number;
   private readonly maxEvents: number;
+  /** Events kept as objects in Flow.events as they come; the later ones go to the connection's EventLog. */
+  private readonly keepHead: number;
   private readonly file: number;
   private evictions = 0;
   private sweepCounter = 0;
@@ -198,6 +213,7 @@ export class FlowTable implements HttpHost {
     this.lingerS = opts.lingerS ?? 5;
     this.maxLingering = opts.maxLingering ?? 1024;
     this.maxEvents = opts.maxEvents ?? 128;
+    this.keepHead = keepHeadOf(this.maxEvents);
     this.file = opts.file ?? 0;
   }
 
@@ -443,8 +459,15 @@ export class FlowTable implements HttpHost {
   ): void {
     const s = c.seq[dir]!;
     const seq = s.baseSet ? (p.seq - s.base) >>> 0 : 0;
+    const evs = c.flow.events;
+    if (evs.length >= this.keepHead) {
+      const t = eventTypeIndex(type);
+      const r = this.pushRow(c, t, p.number);
+      c.log!.set(r, t, dir, p.time, p.tsNsec, seq, p.payloadLen, p.ttl, p.ipId, ack, retransmission, duplicate, stallS, proto);
+      return;
+    }
     if (!noOptions(ack, retransmission, duplicate, stallS, proto)) {
-      this.pushEvent(c, flowEventWith(type, dir as 0 | 1, p.number, p.time, p.tsNsec, seq, p.payloadLen, p.ttl, p.ipId,
+      evs.push(flowEventWith(type, dir as 0 | 1, p.number, p.time, p.tsNsec, seq, p.payloadLen, p.ttl, p.ipId,
         ack, retransmission, duplicate, stallS, proto));
       return;
     }
@@ -455,29 +478,21 @@ export class FlowTable implements HttpHost {
       ev.type = type; ev.dir = dir as 0 | 1; ev.packet = p.number; ev.time = p.time; ev.tsNsec = p.tsNsec;
       ev.seq = seq; ev.len = p.payloadLen; ev.ttl = p.ttl; ev.ipId = p.ipId;
     }
-    this.pushEvent(c, ev);
+    evs.push(ev);
   }
 
-  private pushEvent(c: Conn, ev: FlowEvent): void {
-    const f = c.flow;
-    const evs = f.events;
-    if (evs.length >= this.maxEvents) {
-      // Keep the beginning (handshake, first exchanges) and the most recent events: the end is
-      // where connections break.
-      const keepHead = Math.min(100, Math.floor(this.maxEvents / 4));
-      const drop = Math.floor(this.maxEvents / 2);
-      let requests = 0;
-      for (let i = keepHead; i < keepHead + drop; i++) {
-        const e = evs[i]!;
-        if (e.type === 'request') requests++;
-        if (e.http !== undefined) this.recycle(c, e);
-      }
-      evs.splice(keepHead, drop);
-      f.eventsDropped += drop;
-      if (requests > 0) f.requestsDropped = (f.requestsDropped ?? 0) + requests;
-      f.dropGapPacket = keepHead < evs.length ? evs[keepHead]!.packet : ev.packet;
+  /** A new tail event's row in the connection's log; the Flow counts what the log dropped to make room. */
+  private pushRow(c: Conn, type: number, packet: number): number {
+    const log = c.log ?? (c.log = new EventLog(this.maxEvents));
+    const before = log.dropped;
+    const r = log.push(type, packet);
+    if (log.dropped !== before) {
+      const f = c.flow;
+      f.eventsDropped = log.dropped;
+      if (log.droppedRequests > 0) f.requestsDropped = (f.requestsDropped ?? 0) + log.droppedRequests;
+      f.dropGapPacket = log.firstPacket();
     }
-    evs.push(ev);
+    return r;
   }
 
   private update(c: Conn, dir: number, p: Packet): void {
@@ -562,6 +577,7 @@ export class FlowTable implements HttpHost {
         // round-trip time (and first_rtt is Wireshark's out-of-order threshold).
         let mruSyn = f.synTime;
         for (const e of f.events) if (e.type === 'syn') mruSyn = e.time;
+        if (c.log !== null) mruSyn = c.log.lastTimeOf(T_SYN, mruSyn);
         f.rtt = t - mruSyn;
         f.rttServerSide = Math.max(0, f.synAckTime - mruSyn);
         f.rttClientSide = t - f.synAckTime;
@@ -693,9 +709,21 @@ export class FlowTable implements HttpHost {
     const dir = this.curDir;
     const f = c.flow;
     const s = c.seq[dir]!;
-    const type = dir === 0 ? 'request' : 'response';
     const tsNsec = startPacket === p.number ? p.tsNsec : Math.round((startTime % 1) * 1e9);
     const seq = (p.seq - s.base) >>> 0;
+    if (dir === 0) f.requests++;
+    else if ((http.status ?? 0) >= 200) f.responses++;
+    if (f.events.length >= this.keepHead) {
+      const t = dir === 0 ? T_REQUEST : T_RESPONSE;
+      const r = this.pushRow(c, t, startPacket);
+      const log = c.log!;
+      log.set(r, t, dir, startTime, tsNsec, seq, p.payloadLen, p.ttl, p.ipId, undefined, undefined, undefined, undefined, undefined);
+      log.setMessage(r, http);
+      if (dir === 0) { c.info0 = http; c.msg0 = log.pushed - 1; }
+      else { c.info1 = http; c.msg1 = log.pushed - 1; }
+      return;
+    }
+    const type = dir === 0 ? 'request' : 'response';
     let ev = this.spareEvents.pop();
     if (ev === undefined) {
       ev = { type, dir: dir as 0 | 1, packet: startPacket, time: startTime, tsNsec, seq, len: p.payloadLen, ttl: p.ttl, ipId: p.ipId, http };
@@ -703,24 +731,42 @@ export class FlowTable implements HttpHost {
       ev.type = type; ev.dir = dir as 0 | 1; ev.packet = startPacket; ev.time = startTime; ev.tsNsec = tsNsec;
       ev.seq = seq; ev.len = p.payloadLen; ev.ttl = p.ttl; ev.ipId = p.ipId; ev.http = http;
     }
-    this.pushEvent(c, ev);
-    if (dir === 0) f.requests++;
-    else if ((http.status ?? 0) >= 200) f.responses++;
+    f.events.push(ev);
   }
 
-  // Request/response events dropped from the middle of long connections, and their messages,
-  // reused for new messages (a keep-alive connection's thousands of them are otherwise garbage
-  // that lived long enough to be promoted to the old generation).
+  /**
+   * HttpHost: an object for the next message of the direction being fed: among the first events
+   * (kept as objects) one of its own, from the pool when there is one; in the log, the one this
+   * direction reuses for all of them, once what its previous message became (body, end) is in
+   * that message's row.
+   */
+  spareInfo(): HttpInfo | undefined {
+    const c = this.cur!;
+    if (c.flow.events.length < this.keepHead) return this.spareInfos.pop();
+    this.saveMessage(c, this.curDir);
+    return (this.curDir === 0 ? c.info0 : c.info1) ?? undefined;
+  }
+
+  /** The message direction `dir`'s tracker holds, into its event's row (if still kept). */
+  private saveMessage(c: Conn, dir: number): void {
+    const abs = dir === 0 ? c.msg0 : c.msg1;
+    if (abs < 0) return;
+    const log = c.log!; // (a message in the log: there is one)
+    const r = log.rowOfPushed(abs);
+    if (r >= 0) log.progress(r, (dir === 0 ? c.info0 : c.info1)!);
+  }
+
+  // Events and messages of finished connections nobody kept, reused for later ones'.
   private readonly spareEvents: FlowEvent[] = objectArray();
   private readonly spareInfos: HttpInfo[] = objectArray();
-
-  /** HttpHost: a finished message object to reuse. */
-  spareInfo(): HttpInfo | undefined {
-    return this.spareInfos.pop();
-  }
-
-  /** Events without optional fields, of finished connections, for addEvent. */
+  /** Events without optional fields. */
   private readonly spareBase: FlowEvent[] = objectArray();
+  private readonly objects: EventObjects = {
+    plainEvent: () => this.spareBase.pop(),
+    httpEvent: () => this.spareEvents.pop(),
+    info: () => this.spareInfos.pop(),
+    newInfo: newHttpInfo,
+  };
 
   /**
    * The events of a finished connection nobody kept (its Flow is being reused, see
@@ -738,18 +784,6 @@ export class FlowTable implements HttpHost {
         if (this.spareBase.length < SPARE_MAX) this.spareBase.push(e);
       }
     }
-  }
-
-  /** `e`, a request/response event message() made, was dropped from connection `c`'s list. */
-  private recycle(c: Conn, e: FlowEvent): void {
-    const h = e.http!;
-    // Its message is reusable once complete and no longer its tracker's current one (a long
-    // response still arriving is updated through it).
-    if (h.complete && this.spareInfos.length < SPARE_MAX && c.http !== null && c.http[0].current !== h && c.http[1].current !== h) {
-      this.spareInfos.push(h);
-    }
-    e.http = undefined;
-    if (this.spareEvents.length < SPARE_MAX) this.spareEvents.push(e);
   }
 
   private markClosed(c: Conn, t: number): void {
@@ -789,6 +823,11 @@ export class FlowTable implements HttpHost {
       const closedByFin = f.dirs[1].fin > 0 || f.dirs[0].fin > 0;
       c.http[1].close(closedByFin && f.dirs[1].fin > 0);
       c.http[0].close(closedByFin && f.dirs[0].fin > 0);
+    }
+    if (c.log !== null && c.log.length > 0) {
+      this.saveMessage(c, 0);
+      this.saveMessage(c, 1);
+      c.log.materialize(f.events, this.objects);
     }
     f.state = flowState(f);
     if (c.httpReusable) c.spareHttp = c.http;

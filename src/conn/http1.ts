@@ -314,7 +314,7 @@ export class Http1Direction {
     const startEnd = lineEnd > from && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
     // A message object of a finished connection or of a long one's dropped events when there is
     // one, else a new one; every field set again (absent ones undefined, as when never set).
-    const info = host.spareInfo() ?? newInfo();
+    const info = host.spareInfo() ?? newHttpInfo();
     clearInfo(info, at);
     let chunked = false;
     let contentLength = -1;
@@ -518,7 +518,7 @@ export class Http1Direction {
  * Every field declared up front: one object shape, no property added later (no out-of-object
  * property store per message). clearInfo sets the values.
  */
-function newInfo(): HttpInfo {
+export function newHttpInfo(): HttpInfo {
   return {
     method: undefined, path: undefined, host: undefined, status: undefined, reason: undefined, version: undefined,
     contentLength: undefined, chunked: undefined, server: undefined, connectionClose: undefined,
