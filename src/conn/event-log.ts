@@ -47,7 +47,14 @@ const COMPLETE = 1 << 19;
 const tri = (v: boolean | undefined): number => (v === undefined ? 0 : v ? 2 : 1);
 const untri = (k: number): boolean | undefined => (k === 0 ? undefined : k === 2);
 const num = (v: number | undefined): number => (v === undefined ? NaN : v);
-const unnum = (v: number): number | undefined => (v !== v ? undefined : v);
+const unnum = (v: number): number | undefined => (v !== v ? undefined : int(v));
+/**
+ * A whole number read from a row, as the small integer (Smi) it was when recorded. A number read
+ * from a Float64Array is a heap number (a float) even when whole: stored in a new event, it would
+ * change the representation of that field for every event (the hidden class the flow table's
+ * events share is then deprecated, and each of them migrated when next read, slowly).
+ */
+const int = (v: number): number => ((v | 0) === v ? v | 0 : v);
 
 /** Where materialized events and messages come from (the table's pools of reusable objects). */
 export interface EventObjects {
@@ -218,8 +225,8 @@ export class EventLog {
       const k = rows[o + KIND]!;
       const type = TYPES[k & 15]!;
       const dir = ((k >> 4) & 1) as 0 | 1;
-      const packet = rows[o + PACKET]!, time = rows[o + TIME]!, tsNsec = rows[o + NSEC]!, seq = rows[o + SEQ]!;
-      const len = rows[o + LEN]!, ttl = rows[o + TTL]!, ipId = rows[o + IPID]!;
+      const packet = int(rows[o + PACKET]!), time = rows[o + TIME]!, tsNsec = int(rows[o + NSEC]!), seq = int(rows[o + SEQ]!);
+      const len = int(rows[o + LEN]!), ttl = int(rows[o + TTL]!), ipId = int(rows[o + IPID]!);
       if (k & HAS_HTTP) {
         const h = objs.info() ?? objs.newInfo();
         const s = r * STRS;
@@ -227,8 +234,8 @@ export class EventLog {
         h.status = unnum(rows[o + STATUS]!); h.reason = strs[s + REASON]; h.version = strs[s + VERSION];
         h.contentLength = unnum(rows[o + CLEN]!); h.chunked = k & CHUNKED ? true : undefined;
         h.server = strs[s + SERVER]; h.connectionClose = untri((k >> 17) & 3);
-        h.bodyBytes = rows[o + BODY]!; h.complete = (k & COMPLETE) !== 0;
-        h.endPacket = rows[o + END_PACKET]!; h.endTime = rows[o + END_TIME]!;
+        h.bodyBytes = int(rows[o + BODY]!); h.complete = (k & COMPLETE) !== 0;
+        h.endPacket = int(rows[o + END_PACKET]!); h.endTime = rows[o + END_TIME]!;
         h.requestIndex = unnum(rows[o + REQ_INDEX]!);
         let ev = objs.httpEvent();
         if (ev === undefined) {
