@@ -94,6 +94,8 @@ export class Http1Direction {
   count = 0;
   /** Method of each request still waiting for a response (requests direction feeds this; FIFO). */
   readonly pendingMethods: string[] = [];
+  /** Number of the request at pendingMethods[0]: the ones answered long ago are dropped (see `methodOf`). */
+  private methodsBase = 0;
   /** Index of the next request to be answered. */
   answered = 0;
 
@@ -122,10 +124,25 @@ export class Http1Direction {
     }
     this.count = 0;
     this.answered = 0;
+    this.methodsBase = 0;
     this.startPacket = 0;
     this.startTime = 0;
     this.prev1 = 0;
     this.prev2 = 0;
+  }
+
+  /**
+   * Method of request number `n` ('' unknown), read by the response direction. The methods of
+   * requests answered long ago are dropped here: a keep-alive connection can carry millions of
+   * requests, and memory must not grow with them.
+   */
+  methodOf(n: number): string {
+    const done = Math.min(this.answered, this.count) - this.methodsBase;
+    if (done >= 4096) {
+      this.pendingMethods.splice(0, done);
+      this.methodsBase += done;
+    }
+    return this.pendingMethods[n - this.methodsBase] ?? '';
   }
 
   get active(): boolean {
@@ -396,11 +413,11 @@ export class Http1Direction {
       let method = '';
       if (reqs && status >= 200) {
         info.requestIndex = reqs.answered;
-        method = reqs.pendingMethods[reqs.answered] ?? '';
+        method = reqs.methodOf(reqs.answered);
         reqs.answered++;
       } else if (reqs) {
         info.requestIndex = reqs.answered;
-        method = reqs.pendingMethods[reqs.answered] ?? '';
+        method = reqs.methodOf(reqs.answered);
       }
       // RFC 9112 §6.3: HEAD, 1xx, 204, 304 have no body; 101 and 2xx CONNECT switch protocols.
       if (status === 101 || (method === 'CONNECT' && status >= 200 && status < 300)) switched = true;
