@@ -73,6 +73,13 @@ export interface AnalyzeOptions {
    * so named-like-rotated captures taken side by side are read once, not once joined and again apart.
    */
   join?: boolean | 'auto';
+  /**
+   * With join 'auto', for a caller that wants each run of pieces apart (the scan's reports):
+   * stop before the first file that does not follow on, instead of starting a new table there.
+   * The result covers the files read (`captures.length` of them). `after`: the last packet time
+   * of the pieces analyzed before these, which the rule also looks at.
+   */
+  untilBreak?: { after?: number };
 }
 
 const RETAIN_CAP = 5000;
@@ -100,7 +107,6 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   /** Packets inside the time range, decoded (every packet read, without a range): the decoders' frame counts. */
   let analyzedPackets = 0;
   /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
-  const joinedRun = opts.join !== undefined && opts.join !== false && inputs.length > 1;
   /** Files (join 'auto') that did not follow on from the ones before them: a new table each. */
   let breaks = 0;
 
@@ -173,12 +179,14 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   for (let fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const name = nameOf(input);
-    if (joined && opts.join === 'auto' && !input.stream && input.path !== '-' && !continuesAfter(captures, await firstTime(input.path))) {
-      // Not the next piece of the same capture: the table so far ends here, a new one starts.
+    if (joined && opts.join === 'auto' && !input.stream && input.path !== '-' &&
+        !continuesAfter(captures, await firstTime(input.path), opts.untilBreak?.after)) {
+      // Not the next piece of the same capture: the table so far ends here (and a new one starts).
       const unfinished = joined.decoder.pendingDatagrams;
       endTable(joined.decoder, joined.table);
       if (unfinished > 0) captures[fileIndex - 1]!.warnings.push(unfinishedWarning(nameOf(inputs[fileIndex - 1]!), unfinished));
       joined = undefined;
+      if (opts.untilBreak) break;
       breaks++;
     }
     const { decoder, table } = joined ?? {
@@ -270,6 +278,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     }
   }
 
+  // Several files read as one capture (rotated pieces): one decoder and connection table across them.
+  const joinedRun = opts.join !== undefined && opts.join !== false && captures.length > 1;
   for (const d of detectors) d.finish?.(ctx);
   const flows: FlowSummary[] = flowList.toSummaries();
   for (const [kind, n] of perKind) {
@@ -280,7 +290,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
   if (joinedRun) localizePackets(findings, flows, packetBase);
   let twice = 0;
-  if ((!joinedRun || breaks > 0) && inputs.length > 1) {
+  if ((!joinedRun || breaks > 0) && captures.length > 1) {
     twice = seenInTwoFiles(flows);
     if (twice > 0) {
       runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);

@@ -1,8 +1,8 @@
 /**
  * Rotated pieces of one capture (tcpdump -C / -G / -W): put in the order of their first
- * packets (a -W ring buffer wraps its file numbers), and checked to continue each other in
- * time once read, so that two captures taken side by side (host1.pcap, host2.pcap) are not
- * taken for one. Used by `analyze` and by the scan's workers.
+ * packets (a -W ring buffer wraps its file numbers), each checked on its first packet to
+ * continue the ones before it in time (analyze's join 'auto'), so that two captures taken side
+ * by side (host1.pcap, host2.pcap) are not taken for one. Used by `analyze` and by the scan's workers.
  */
 import type { AnalysisResult } from './result.js';
 import { readCapture } from '../reader/read.js';
@@ -32,25 +32,15 @@ export async function inTimeOrder<T extends { path: string }>(items: T[]): Promi
   return items.map((f, i) => ({ f, t: t[i]! })).sort((a, b) => a.t - b.t).map((x) => x.f);
 }
 
-/** Whether the pieces (in order) continue each other in time, like one capture rotated. */
-export function continues(caps: AnalysisResult['captures']): boolean[] {
-  // ok[i]: piece i+1 continues piece i (empty pieces are neutral).
-  const ok: boolean[] = [];
-  for (let i = 1; i < caps.length; i++) {
-    const c = caps[i]!;
-    ok.push(c.packets === 0 || continuesAfter(caps.slice(0, i), c.first));
-  }
-  return ok;
-}
-
 /**
  * Whether a piece whose first packet is at `first` (Infinity: none) follows on from the pieces
  * before it, read already: it starts at most MAX_JOIN_GAP_S after their last packet, and not
- * before it (but for OVERLAP_SLACK_S). Empty pieces are neutral.
+ * before it (but for OVERLAP_SLACK_S). Empty pieces are neutral. `after`: the last packet of
+ * pieces before those (analyzed apart), if any.
  */
-export function continuesAfter(before: AnalysisResult['captures'], first: number): boolean {
+export function continuesAfter(before: AnalysisResult['captures'], first: number, after?: number): boolean {
   if (first === Infinity) return true;
-  let prevLast: number | undefined;
+  let prevLast: number | undefined = after;
   for (const c of before) if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
   return prevLast === undefined || (first >= prevLast - OVERLAP_SLACK_S && first - prevLast <= MAX_JOIN_GAP_S);
 }

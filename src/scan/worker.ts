@@ -6,7 +6,7 @@
  */
 import { analyze, type AnalyzeInput, type AnalyzeOptions } from '../analyze/analyze.js';
 import type { AnalysisResult } from '../analyze/result.js';
-import { continues, inTimeOrder } from '../analyze/rotation.js';
+import { inTimeOrder } from '../analyze/rotation.js';
 import { compactResult, type CompactPart } from './compact.js';
 import type { FileRecord, ScanTask } from './types.js';
 
@@ -19,10 +19,16 @@ function emptyPart(error: string): CompactPart {
   };
 }
 
-async function run(files: TaskFile[], task: ScanTask, join: boolean, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
+/**
+ * analyze() on `files`: joined (`true`), apart (`false`), or joined as far as they follow on
+ * and stopped before the first that does not (`{ after }`: the last packet before them).
+ */
+async function run(files: TaskFile[], task: ScanTask, join: boolean | { after?: number }, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
   const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, name: f.path }));
+  const auto = typeof join === 'object';
   return analyze(inputs, {
-    join: join && files.length > 1,
+    join: auto ? 'auto' : join && files.length > 1,
+    ...(auto ? { untilBreak: join } : {}),
     maxPackets: task.maxPackets,
     maxFlows: task.maxFlows,
     allFlows: true,
@@ -59,21 +65,22 @@ export default async function scanWorker(task: ScanTask): Promise<FileRecord[]> 
     if (files.length > 1 && task.join !== 'never') {
       // Rotated pieces: in the order of their first packets (a -W ring buffer wraps its numbers).
       files = await inTimeOrder(files);
-      let r = await run(files, task, true, progressFor(files));
-      const ok = continues(r.captures);
-      if (task.join === 'force' || ok.every(Boolean)) {
+      if (task.join === 'force') {
+        const r = await run(files, task, true, progressFor(files));
         const report = reported(await writeReport(r, task, 0));
         runs.push({ files, parts: compactResult(r), joined: true, report });
       } else {
-        // Names looked rotated, times do not continue: analyze each continuous run apart.
-        let start = 0;
-        for (let i = 0; i <= ok.length; i++) {
-          if (i < ok.length && ok[i]) continue;
-          const piece = files.slice(start, i + 1);
-          r = await run(piece, task, true, progressFor(piece));
+        // Names look rotated: each run of pieces that follow on in time is analyzed as one, and
+        // where one does not follow on, the next run starts (read once: see analyze's untilBreak).
+        let after: number | undefined;
+        for (let start = 0; start < files.length; ) {
+          const rest = files.slice(start);
+          const r = await run(rest, task, { after }, progressFor(rest));
+          const piece = rest.slice(0, Math.max(1, r.captures.length));
           const report = reported(await writeReport(r, task, runs.length));
           runs.push({ files: piece, parts: compactResult(r), joined: piece.length > 1, report });
-          start = i + 1;
+          for (const c of r.captures) if (c.packets > 0) after = after === undefined ? c.last : Math.max(after, c.last);
+          start += piece.length;
         }
         if (runs.every((x) => !x.joined)) group = null;
       }

@@ -167,4 +167,17 @@ describe('analyze on rotated pieces', () => {
     const [head, tail] = rotateAt(readFileSync(SOURCE), cut);
     expect(r.packetBase).toEqual([0, pcapRecords(head).length, pcapRecords(head).length + pcapRecords(tail).length]);
   });
+
+  it('stops before the first piece that does not follow on when asked to (untilBreak, for the scan)', async () => {
+    const files = piecesAndRepeat('until-break', ['p.pcap0', 'p.pcap1', 'p.pcap2']).map((path) => ({ path }));
+    const seen = new Set<number>();
+    const first = await analyze(files, { join: 'auto', untilBreak: {}, onProgress: (f) => seen.add(f) });
+    expect(first.captures).toHaveLength(2); // the two pieces, joined; the repeat not read
+    expect([...seen]).toEqual([0, 1]);
+    expect(first.summary.flows).toBe(whole.summary.flows);
+    // The rest, told where the pieces before it ended: the repeat starts before that, so alone.
+    const last = Math.max(...first.captures.map((c) => c.last));
+    const rest = await analyze(files.slice(2), { join: 'auto', untilBreak: { after: last } });
+    expect(rest.captures).toHaveLength(1);
+  });
 });

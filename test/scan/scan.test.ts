@@ -158,6 +158,25 @@ describe('pcap-reset scan', () => {
     expect(apart[0]!.flows + apart[1]!.flows).toBeGreaterThan(unsplit.flows);
   });
 
+  it('joins the rotated pieces that follow on in time and reports the one that does not apart', () => {
+    // sess.pcap2 repeats the second piece: named as the next piece, but it starts with sess.pcap1.
+    const d = join(root, 'mixed');
+    mkdirSync(d, { recursive: true });
+    for (const n of ['sess.pcap0', 'sess.pcap1']) copyFileSync(join(root, 'archive', 'rot', n), join(d, n));
+    copyFileSync(join(root, 'archive', 'rot', 'sess.pcap1'), join(d, 'sess.pcap2'));
+    const out = join(root, 'mixed-html');
+    const files = filesOf(parse(runCli(['scan', d, '--json', '--html', join(out, 'index.html')], T).stdout));
+    expect(files).toHaveLength(3);
+    const [p0, p1, p2] = ['sess.pcap0', 'sess.pcap1', 'sess.pcap2'].map((n) => byName(files, n));
+    for (const f of [p0!, p1!]) expect(f.group).toMatchObject({ id: 'sess.pcap#', files: 2, joined: true });
+    expect(p0!.flows + p1!.flows).toBe(unsplit.flows);
+    expect(p2!.group).toMatchObject({ id: 'sess.pcap#', index: 0, files: 1, joined: false });
+    // One report for the joined pair, another for the piece apart.
+    expect(p0!.report).toBe(p1!.report);
+    expect(p2!.report).toMatch(/-2\.html$/);
+    expect(existsSync(p2!.report!)).toBe(true);
+  });
+
   it('shards 1/2 + 2/2, merged, give the unsharded aggregate and lines', () => {
     const dir = join(root, 'archive');
     const whole = parse(runCli(['scan', dir, '--json'], T).stdout);
