@@ -109,6 +109,9 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
   /** Files (join 'auto') that did not follow on from the ones before them: a new table each. */
   let breaks = 0;
+  /** The connection table each file read went to (0, 1, ...): files joined into one share it. */
+  const tableOfFile: number[] = [];
+  let tables = 0;
 
   // Findings kept per kind (a flood of broken connections must not exhaust memory); the rest are counted.
   const findingCap = opts.maxFindingsPerKind ?? FINDINGS_PER_KIND_CAP;
@@ -200,6 +203,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
         file: fileIndex,
       }),
     };
+    if (!joined) tables++;
+    tableOfFile.push(tables - 1);
     if (opts.join) joined = { decoder, table };
     const base = opts.join ? packetsBefore : 0;
     let lastNumber = 0;
@@ -291,7 +296,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   if (joinedRun) localizePackets(findings, flows, packetBase);
   let twice = 0;
   if ((!joinedRun || breaks > 0) && captures.length > 1) {
-    twice = seenInTwoFiles(flows);
+    twice = seenInTwoFiles(flows, tableOfFile);
     if (twice > 0) {
       runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);
     }
@@ -343,17 +348,19 @@ const SAME_START_S = 2;
  * Connections listed in one file that another file of the run also holds: same client and
  * server address and port, starting within SAME_START_S (a connection captured at two points).
  */
-function seenInTwoFiles(flows: FlowSummary[]): number {
-  const byTuple = new Map<string, Array<{ file: number; start: number }>>();
+function seenInTwoFiles(flows: FlowSummary[], tableOfFile: readonly number[]): number {
+  const byTuple = new Map<string, Array<{ table: number; start: number }>>();
   let n = 0;
   for (const f of flows) {
     const key = `${f.client}|${f.server}`;
     const seen = byTuple.get(key);
-    const file = f.file ?? 0;
-    if (seen === undefined) byTuple.set(key, [{ file, start: f.start }]);
+    // Compared by connection table, not by file: in pieces joined into one table, two flows on
+    // one 4-tuple are two connections (the port reused), never one connection seen twice.
+    const table = tableOfFile[f.file ?? 0] ?? 0;
+    if (seen === undefined) byTuple.set(key, [{ table, start: f.start }]);
     else {
-      if (seen.some((x) => x.file !== file && Math.abs(x.start - f.start) <= SAME_START_S)) n++;
-      seen.push({ file, start: f.start });
+      if (seen.some((x) => x.table !== table && Math.abs(x.start - f.start) <= SAME_START_S)) n++;
+      seen.push({ table, start: f.start });
     }
   }
   return n;

@@ -22,6 +22,9 @@ const enum Mode {
   Lost = 9, // lost sync after a gap
 }
 
+/** Request methods kept at most for responses still to come (see methodOf). */
+const MAX_PENDING = 8192;
+
 /** Longest header block we copy (RFC 9110 sets no limit; nginx's default large_client_header_buffers is 4×8k). */
 const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_TEXT = 512;
@@ -133,8 +136,9 @@ export class Http1Direction {
 
   /**
    * Method of request number `n` ('' unknown), read by the response direction. The methods of
-   * requests answered long ago are dropped here: a keep-alive connection can carry millions of
-   * requests, and memory must not grow with them.
+   * requests answered long ago are dropped here (and unanswered ones beyond MAX_PENDING when
+   * requests are pushed): a keep-alive connection can carry millions of requests, and memory
+   * must not grow with them.
    */
   methodOf(n: number): string {
     const done = Math.min(this.answered, this.count) - this.methodsBase;
@@ -388,6 +392,12 @@ export class Http1Direction {
       }
       if (info.version === 'HTTP/1.0' && connClose === undefined) connClose = true;
       this.pendingMethods.push(info.method);
+      // Requests never answered (a capture of one direction, responses not followed): no pipeline
+      // is this deep, so the oldest are given up, as unknown methods.
+      if (this.pendingMethods.length > MAX_PENDING) {
+        this.pendingMethods.splice(0, MAX_PENDING / 2);
+        this.methodsBase += MAX_PENDING / 2;
+      }
       if (!chunked && contentLength < 0) noBody = true;
     } else {
       // "HTTP/d.d SP ddd [SP reason]" (/^(HTTP\/\d\.\d) (\d{3})(?: (.*))?/)

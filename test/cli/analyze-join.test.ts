@@ -155,6 +155,20 @@ describe('analyze on rotated pieces', () => {
     expect(j.summary.warnings.some((w) => /appears? in more than one file/.test(w))).toBe(true);
   });
 
+  it('does not take reused ports in pieces joined together for one traffic captured twice', () => {
+    // Cut where clients reuse ports within 2 s across the cut; a third, later capture breaks the run.
+    const d = join(tempDir(), 'reuse');
+    mkdirSync(d, { recursive: true });
+    const [head, tail] = rotateAt(readFileSync(join(CAPTURES, 'port-range-exhausted.pcap')), 450);
+    writeFileSync(join(d, 'p.pcap0'), head);
+    writeFileSync(join(d, 'p.pcap1'), tail);
+    writeFileSync(join(d, 'p.pcap2'), readFileSync(join(CAPTURES, 'loss-timeout-abandoned.pcap')));
+    const pair = json([join(d, 'p.pcap0'), join(d, 'p.pcap1')]);
+    const all = json(['p.pcap0', 'p.pcap1', 'p.pcap2'].map((f) => join(d, f))) as Json & { summary: { warnings: string[] } };
+    expect(all.summary.flows).toBe(pair.summary.flows + json([join(d, 'p.pcap2')]).summary.flows);
+    expect(all.summary.warnings.filter((w) => /more than one file/.test(w))).toEqual([]);
+  });
+
   it("decides where pieces follow on while reading them, once ('auto' join)", async () => {
     const files = piecesAndRepeat('mixed-once', ['a.pcap', 'b.pcap', 'c.pcap']);
     const seen: number[] = [];

@@ -39,4 +39,20 @@ describe('HTTP/1 tracking on a connection of many requests', () => {
     expect(responses[N - 2]!.bodyBytes).toBe(5);
     expect(maxKept).toBeLessThanOrEqual(4097);
   });
+
+  it('keeps a bounded list of methods when the responses never come (one direction captured)', () => {
+    const req = new Http1Direction(true, null);
+    const host: HttpHost = { message: () => undefined, spareInfo: () => undefined };
+    const b = Buffer.from('GET / HTTP/1.1\r\nHost: h\r\n\r\n', 'latin1');
+    let maxKept = 0;
+    for (let i = 1; i <= 50_000; i++) {
+      req.feed(b, 0, b.length, b.length, { number: i, time: i / 1000 }, host);
+      maxKept = Math.max(maxKept, req.pendingMethods.length);
+    }
+    expect(req.count).toBe(50_000);
+    expect(maxKept).toBeLessThanOrEqual(8192);
+    // Requests still waiting keep their methods; the ones given up are unknown ('').
+    expect(req.methodOf(49_999)).toBe('GET');
+    expect(req.methodOf(0)).toBe('');
+  });
 });
