@@ -215,7 +215,7 @@ export class EventLog {
     return t;
   }
 
-  /** The tail events as objects, in order, appended to `out` (Flow.events, the head). */
+  /** The tail events as objects, in order, appended to `out` (Flow.events, the head); once, at finalize. */
   materialize(out: FlowEvent[], objs: EventObjects): void {
     const rows = this.rows;
     const strs = this.strs;
@@ -264,5 +264,8 @@ export class EventLog {
       }
       out.push(ev);
     }
+    // The log stays with its (pooled) connection until another one reuses it: it must not keep
+    // this one's paths and hosts alive meanwhile.
+    strs.fill(undefined);
   }
 }
