@@ -29,6 +29,8 @@ export interface AnalyzeInput {
   name?: string;
   /** Read from this stream instead of opening `path`. */
   stream?: NodeJS.ReadableStream;
+  /** Time of its first packet when already known (rotation.ts inTimeOrder), for join 'auto'. */
+  first?: number;
 }
 
 export interface AnalyzeOptions {
@@ -183,7 +185,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     const input = inputs[fileIndex]!;
     const name = nameOf(input);
     if (joined && opts.join === 'auto' && !input.stream && input.path !== '-' &&
-        !continuesAfter(captures, await firstTime(input.path), opts.untilBreak?.after)) {
+        !continuesAfter(captures, input.first ?? await firstTime(input.path), opts.untilBreak?.after)) {
       // Not the next piece of the same capture: the table so far ends here (and a new one starts).
       const unfinished = joined.decoder.pendingDatagrams;
       endTable(joined.decoder, joined.table);

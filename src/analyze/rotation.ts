@@ -24,12 +24,13 @@ export async function firstTime(path: string): Promise<number> {
 }
 
 /**
- * `items` sorted by the first packet time of their `path`. A few files at a time: a long
- * rotation has hundreds of pieces, and each read holds a file and a buffer.
+ * `items` sorted by the first packet time of their `path`, each with that time (`first`: analyze
+ * need not read it again). A few files at a time: a long rotation has hundreds of pieces, and
+ * each read holds a file and a buffer.
  */
-export async function inTimeOrder<T extends { path: string }>(items: T[]): Promise<T[]> {
+export async function inTimeOrder<T extends { path: string }>(items: T[]): Promise<Array<T & { first: number }>> {
   const t = await mapLimit(items, 16, (f) => firstTime(f.path));
-  return items.map((f, i) => ({ f, t: t[i]! })).sort((a, b) => a.t - b.t).map((x) => x.f);
+  return items.map((f, i) => ({ ...f, first: t[i]! })).sort((a, b) => a.first - b.first);
 }
 
 /**

@@ -121,8 +121,9 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
   // Rotated pieces of one capture (cap.pcap0 cap.pcap1 ..., tcpdump -C/-G) are read as one, in
   // the order of their first packets, so a connection crossing a file boundary stays one.
   const join = opts.join !== false && files.length > 1 && !files.includes('-') && (opts.join === true || looksRotated(files));
-  if (join) files = (await inTimeOrder(files.map((path) => ({ path })))).map((f) => f.path);
-  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f }));
+  const firsts = new Map<string, number>();
+  if (join) files = (await inTimeOrder(files.map((path) => ({ path })))).map((f) => (firsts.set(f.path, f.first), f.path));
+  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f, first: firsts.get(f) }));
   const sizes = files.map((f) => {
     if (f === '-') return 0;
     try { return statSync(f).size; } catch { return 0; }

@@ -23,8 +23,9 @@ function emptyPart(error: string): CompactPart {
  * analyze() on `files`: joined (`true`), apart (`false`), or joined as far as they follow on
  * and stopped before the first that does not (`{ after }`: the last packet before them).
  */
-async function run(files: TaskFile[], task: ScanTask, join: boolean | { after?: number }, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
-  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, name: f.path }));
+async function run(files: Array<TaskFile & { first?: number }>, task: ScanTask, join: boolean | { after?: number }, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
+  // (`first`: the time of its first packet, when inTimeOrder read it already)
+  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, name: f.path, first: f.first }));
   const auto = typeof join === 'object';
   return analyze(inputs, {
     join: auto ? 'auto' : join && files.length > 1,
