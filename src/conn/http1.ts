@@ -153,11 +153,6 @@ export class Http1Direction {
     return this.mode !== Mode.Off;
   }
 
-  /** The message in progress (its `complete` is false), if any. */
-  get current(): HttpInfo | null {
-    return this.cur;
-  }
-
   stop(): void {
     this.mode = Mode.Off;
   }
