@@ -69,7 +69,11 @@ export function looksLikeResponse(buf: Buffer, off: number, len: number): boolea
 export interface HttpHost {
   /** A message's header block is complete; it started at `from.startPacket`/`from.startTime`. */
   message(http: HttpInfo, from: Http1Direction): void;
-  /** A finished message object nothing refers to any more, to reuse (every field is set again), if any. */
+  /**
+   * An object for the next message, to fill (every field is set again), if the host has one: a
+   * finished message nothing needs any more (the flow table hands each direction of a long
+   * connection the same one, having copied the previous message out of it).
+   */
   spareInfo(): HttpInfo | undefined;
 }
 
