@@ -31,6 +31,8 @@ export interface AnalyzeInput {
   stream?: NodeJS.ReadableStream;
   /** Time of its first packet when already known (rotation.ts inTimeOrder), for join 'auto'. */
   first?: number;
+  /** With join 'auto': a capture of its own, whatever its times (not a piece of the files before it). */
+  newCapture?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -111,6 +113,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
   /** Files (join 'auto') that did not follow on from the ones before them: a new table each. */
   let breaks = 0;
+  /** Index of the first file of the capture being read, when several are given (AnalyzeInput.newCapture). */
+  let captureFrom = 0;
   /** The connection table each file read went to (0, 1, ...): files joined into one share it. */
   const tableOfFile: number[] = [];
   let tables = 0;
@@ -184,8 +188,10 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   for (let fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const name = nameOf(input);
-    if (joined && opts.join === 'auto' && !input.stream && input.path !== '-' &&
-        !continuesAfter(captures, input.first ?? await firstTime(input.path), opts.untilBreak?.after)) {
+    // (The times of a piece are checked against the pieces of its own capture only, by name.)
+    if (input.newCapture === true) captureFrom = fileIndex;
+    if (joined && opts.join === 'auto' && (input.newCapture === true || (!input.stream && input.path !== '-' &&
+        !continuesAfter(captures.slice(captureFrom), input.first ?? await firstTime(input.path), opts.untilBreak?.after)))) {
       // Not the next piece of the same capture: the table so far ends here (and a new one starts).
       const unfinished = joined.decoder.pendingDatagrams;
       endTable(joined.decoder, joined.table);

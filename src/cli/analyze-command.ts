@@ -3,7 +3,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { statSync } from 'node:fs';
-import { analyze, type AnalyzeInput } from '../analyze/analyze.js';
+import { analyze } from '../analyze/analyze.js';
 import { writeJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { colorWanted } from '../report/color.js';
@@ -13,8 +13,7 @@ import { parseTimeRange } from './time-range.js';
 import { outputProblem, writeOutputs } from './outputs.js';
 import { onInterrupt, STDIN_GRACE_MS } from './interrupt.js';
 import type { AnalysisResult } from '../analyze/result.js';
-import { inTimeOrder } from '../analyze/rotation.js';
-import { groupRotated } from '../scan/discover.js';
+import { joinPlan } from './join-plan.js';
 
 export interface AnalyzeCliOptions {
   json?: boolean;
@@ -79,12 +78,6 @@ that could not be written, 3 internal error (PCAP_RESET_DEBUG=1 prints its stack
     });
 }
 
-/** The files are named like the rotated pieces of one capture, and nothing else (scan's rule). */
-function looksRotated(files: string[]): boolean {
-  const groups = groupRotated(files.map((path) => ({ path, rel: path, size: 0, explicit: true })), true);
-  return groups.length === 1 && groups[0]!.rotated;
-}
-
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -118,12 +111,10 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
     process.stderr.write(`pcap-reset: ${problem}\n`);
     return EXIT.USAGE;
   }
-  // Rotated pieces of one capture (cap.pcap0 cap.pcap1 ..., tcpdump -C/-G) are read as one, in
-  // the order of their first packets, so a connection crossing a file boundary stays one.
-  const join = opts.join !== false && files.length > 1 && !files.includes('-') && (opts.join === true || looksRotated(files));
-  const firsts = new Map<string, number>();
-  if (join) files = (await inTimeOrder(files.map((path) => ({ path })))).map((f) => (firsts.set(f.path, f.first), f.path));
-  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f, name: f === '-' ? 'stdin' : f, first: firsts.get(f) }));
+  // Rotated pieces of one capture are read as one (see join-plan.ts), other files apart.
+  const plan = await joinPlan(files, opts.join);
+  const inputs = plan.inputs;
+  files = inputs.map((i) => i.path);
   const sizes = files.map((f) => {
     if (f === '-') return 0;
     try { return statSync(f).size; } catch { return 0; }
@@ -144,9 +135,7 @@ export async function runAnalyze(files: string[], opts: AnalyzeCliOptions): Prom
       timeEnd: range.end,
       allFlows: !opts.brokenOnly,
       maxFlows: opts.maxFlows,
-      // Named like rotated pieces: joined where their times follow on ('auto'); two captures
-      // taken side by side (host1.pcap and host2.pcap) stay apart. --join joins regardless.
-      join: !join ? false : opts.join === true ? true : 'auto',
+      join: plan.join,
       signal: interrupt.signal,
       onProgress: progress.update,
     });

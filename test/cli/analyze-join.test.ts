@@ -155,6 +155,23 @@ describe('analyze on rotated pieces', () => {
     expect(j.summary.warnings.some((w) => /appears? in more than one file/.test(w))).toBe(true);
   });
 
+  it('joins rotated pieces given with another capture, and keeps that one apart', () => {
+    // refused.pcap starts 7 minutes after the pieces end: by time alone it would follow on, but
+    // its name says it is another capture.
+    const other = join(dir, 'other.pcap');
+    writeFileSync(other, readFileSync(join(CAPTURES, 'refused.pcap')));
+    const alone = json([other]);
+    for (const order of [[join(dir, 'cap.pcap1'), other, join(dir, 'cap.pcap0')], [other, join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]]) {
+      const j = json(order);
+      expect(j.summary.flows).toBe(whole.summary.flows + alone.summary.flows);
+      expect(j.flows.some((f) => f.file === undefined && f.last_file === 1) || j.flows.some((f) => f.file === 1 && f.last_file === 2)).toBe(true);
+      expect(kinds(j)).toEqual([...kinds(whole), ...kinds(alone)].sort());
+    }
+    // Each group where its first file was named, a group's pieces in time order.
+    expect(json([join(dir, 'cap.pcap1'), other, join(dir, 'cap.pcap0')]).captures.map((c) => c.path)).toEqual([join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1'), other]);
+    expect(json([other, join(dir, 'cap.pcap1'), join(dir, 'cap.pcap0')]).captures.map((c) => c.path)).toEqual([other, join(dir, 'cap.pcap0'), join(dir, 'cap.pcap1')]);
+  });
+
   it('does not take reused ports in pieces joined together for one traffic captured twice', () => {
     // Cut where clients reuse ports within 2 s across the cut; a third, later capture breaks the run.
     const d = join(tempDir(), 'reuse');
