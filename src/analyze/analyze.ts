@@ -110,9 +110,6 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   let interrupted = false;
   /** Packets inside the time range, decoded (every packet read, without a range): the decoders' frame counts. */
   let analyzedPackets = 0;
-  /** Several files read as one capture (rotated pieces): one decoder and connection table across them. */
-  /** Files (join 'auto') that did not follow on from the ones before them: a new table each. */
-  let breaks = 0;
   /** Index of the first file of the capture being read, when several are given (AnalyzeInput.newCapture). */
   let captureFrom = 0;
   /** The connection table each file read went to (0, 1, ...): files joined into one share it. */
@@ -189,8 +186,9 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
     const input = inputs[fileIndex]!;
     const name = nameOf(input);
     // (The times of a piece are checked against the pieces of its own capture only, by name.)
-    if (input.newCapture === true) captureFrom = fileIndex;
-    if (joined && opts.join === 'auto' && (input.newCapture === true || (!input.stream && input.path !== '-' &&
+    const newCapture = input.newCapture === true;
+    if (newCapture) captureFrom = fileIndex;
+    if (joined && opts.join === 'auto' && (newCapture || (!input.stream && input.path !== '-' &&
         !continuesAfter(captures.slice(captureFrom), input.first ?? await firstTime(input.path), opts.untilBreak?.after)))) {
       // Not the next piece of the same capture: the table so far ends here (and a new one starts).
       const unfinished = joined.decoder.pendingDatagrams;
@@ -198,7 +196,6 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
       if (unfinished > 0) captures[fileIndex - 1]!.warnings.push(unfinishedWarning(nameOf(inputs[fileIndex - 1]!), unfinished));
       joined = undefined;
       if (opts.untilBreak) break;
-      breaks++;
     }
     const { decoder, table } = joined ?? {
       decoder: new Decoder(),
@@ -303,7 +300,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
   if (joinedRun) localizePackets(findings, flows, packetBase);
   let twice = 0;
-  if ((!joinedRun || breaks > 0) && captures.length > 1) {
+  // (Several connection tables: files analyzed apart, or pieces that did not follow on.)
+  if (tables > 1) {
     twice = seenInTwoFiles(flows, tableOfFile);
     if (twice > 0) {
       runWarnings.push(`${twice} connection${twice === 1 ? '' : 's'} appear${twice === 1 ? 's' : ''} in more than one file (same addresses and ports, starting within ${SAME_START_S} s): the files look like captures of the same traffic at different points, and every count includes each copy; analyze them one at a time to compare the vantage points`);

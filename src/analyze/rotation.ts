@@ -41,7 +41,13 @@ export async function inTimeOrder<T extends { path: string }>(items: T[]): Promi
  */
 export function continuesAfter(before: AnalysisResult['captures'], first: number, after?: number): boolean {
   if (first === Infinity) return true;
-  let prevLast: number | undefined = after;
-  for (const c of before) if (c.packets > 0) prevLast = prevLast === undefined ? c.last : Math.max(prevLast, c.last);
+  const prevLast = lastPacketTime(before, after);
   return prevLast === undefined || (first >= prevLast - OVERLAP_SLACK_S && first - prevLast <= MAX_JOIN_GAP_S);
+}
+
+/** The last packet time of `caps` (those with packets), or of `after` when later; undefined when neither has one. */
+export function lastPacketTime(caps: AnalysisResult['captures'], after?: number): number | undefined {
+  let last = after;
+  for (const c of caps) if (c.packets > 0) last = last === undefined ? c.last : Math.max(last, c.last);
+  return last;
 }

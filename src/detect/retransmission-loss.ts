@@ -69,10 +69,10 @@ export function retransmissionLoss(): Detector {
       const senderDir = dataR[1]! >= dataR[0]! ? 1 : 0;
       const peer = f.dirs[senderDir ^ 1];
       const silent = lastR ? peer.lastTime <= lastR.time : false;
-      const fin = f.events.find((e) => e.type === 'fin');
-      const abandoned = !rst && crawling && fin !== undefined && fin.dir !== senderDir;
+      // The first FIN from the side not sending the data: it gave up on the transfer.
+      const abandoned = !rst && crawling && f.firstFinBy !== '' && f.firstFinBy !== sideName(senderDir);
       const ending = rst ? `reset by the ${sideName(rst.dir)}`
-        : abandoned ? `was abandoned mid-transfer by the ${sideName(fin.dir)} (FIN)`
+        : abandoned ? `was abandoned mid-transfer by the ${f.firstFinBy} (FIN)`
         : silent ? 'timed out (the peer went silent)' : 'never closed cleanly';
       const ev: Evidence[] = [];
       if (rEvents[0]) ev.push(evOf(rEvents[0], `first retransmission (${rEvents[0].len} bytes from ${sideName(rEvents[0].dir)})`, f.file));

@@ -6,11 +6,13 @@
  * (one traffic captured at two points) are counted twice: the reports say that too.
  */
 import type { AnalysisResult } from '../analyze/result.js';
-import { nothingRead } from '../analyze/verdict.js';
+import { nothingRead, nothingToDiagnose } from '../analyze/verdict.js';
 
 export interface Coverage {
   /** Not one packet was read from any capture, and at least one failed (analyze/verdict.ts nothingRead). */
   nothingRead: boolean;
+  /** Packets were read, none of them TCP, nothing found: the verdict says so, and what to capture next (nothingToDiagnose). */
+  nothingToDiagnose: boolean;
   /**
    * The headline: captures not read to their end, connections in two files, an interrupted read
    * ('' when the result covers every packet of every capture once). When nothingRead, it takes
@@ -37,5 +39,5 @@ export function coverageOf(r: AnalysisResult): Coverage {
     line = line === '' ? 'Interrupted (Ctrl-C): what follows covers only the packets read before it.'
       : `${line} Reading was interrupted (Ctrl-C).`;
   }
-  return { nothingRead: none, line, caveat: none ? '' : line };
+  return { nothingRead: none, nothingToDiagnose: nothingToDiagnose(r), line, caveat: none ? '' : line };
 }

@@ -4,7 +4,6 @@
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
 import { coverageOf } from './coverage.js';
-import { nothingToDiagnose } from '../analyze/verdict.js';
 import { captureName, flowPacketRange, pktRef, PKT_REF_NOTE } from './names.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
@@ -31,7 +30,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   const cover = coverageOf(r);
   if (cover.nothingRead) {
     out.push(c.red(c.bold('✗ ' + cover.line)));
-  } else if (nothingToDiagnose(r)) {
+  } else if (cover.nothingToDiagnose) {
     out.push(c.yellow(c.bold('– ' + v.cause)));
     out.push('  ' + c.cyan('Next: ') + safeText(v.fix));
   } else if (v.severity === 'ok' || v.severity === 'info') {

@@ -6,7 +6,7 @@
  */
 import { analyze, type AnalyzeInput, type AnalyzeOptions } from '../analyze/analyze.js';
 import type { AnalysisResult } from '../analyze/result.js';
-import { inTimeOrder } from '../analyze/rotation.js';
+import { inTimeOrder, lastPacketTime } from '../analyze/rotation.js';
 import { compactResult, type CompactPart } from './compact.js';
 import type { FileRecord, ScanTask } from './types.js';
 
@@ -25,7 +25,7 @@ function emptyPart(error: string): CompactPart {
  */
 async function run(files: Array<TaskFile & { first?: number }>, task: ScanTask, join: boolean | { after?: number }, onProgress: AnalyzeOptions['onProgress']): Promise<AnalysisResult> {
   // (`first`: the time of its first packet, when inTimeOrder read it already)
-  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, name: f.path, first: f.first }));
+  const inputs: AnalyzeInput[] = files.map((f) => ({ path: f.path, first: f.first }));
   const auto = typeof join === 'object';
   return analyze(inputs, {
     join: auto ? 'auto' : join && files.length > 1,
@@ -80,7 +80,7 @@ export default async function scanWorker(task: ScanTask): Promise<FileRecord[]> 
           const piece = rest.slice(0, Math.max(1, r.captures.length));
           const report = reported(await writeReport(r, task, runs.length));
           runs.push({ files: piece, parts: compactResult(r), joined: piece.length > 1, report });
-          for (const c of r.captures) if (c.packets > 0) after = after === undefined ? c.last : Math.max(after, c.last);
+          after = lastPacketTime(r.captures, after);
           start += piece.length;
         }
         if (runs.every((x) => !x.joined)) group = null;

@@ -2,7 +2,6 @@
 import type { AnalysisResult } from '../../analyze/result.js';
 import { html, type SafeHtml } from './escape.js';
 import { coverageOf } from '../coverage.js';
-import { nothingToDiagnose } from '../../analyze/verdict.js';
 
 export function verdictSection(r: AnalysisResult): SafeHtml {
   const v = r.verdict;
@@ -14,7 +13,7 @@ export function verdictSection(r: AnalysisResult): SafeHtml {
 </section>`;
   }
   const ok = v.severity === 'ok' || v.severity === 'info';
-  const label = nothingToDiagnose(r) ? 'Nothing to diagnose' : ok ? 'No connection problem found' : v.severity === 'error' ? 'Root cause' : 'Likely cause';
+  const label = cover.nothingToDiagnose ? 'Nothing to diagnose' : ok ? 'No connection problem found' : v.severity === 'error' ? 'Root cause' : 'Likely cause';
   return html`<section class="verdict sev-${v.severity}" id="verdict" aria-labelledby="verdict-label">
 <div class="label" id="verdict-label">${label}</div>
 <p class="cause">${v.cause}</p>
@@ -25,6 +24,6 @@ ${v.server ? html`<span>server <b class="mono">${v.server}</b></span>` : ''}
 <span>confidence <b>${Math.round(v.confidence * 100)}%</b></span>
 <span>explains <b>${v.explains}</b> failure${v.explains === 1 ? '' : 's'} in this capture</span>
 </div>`}
-${v.fix ? html`<p class="fix"><b>${nothingToDiagnose(r) ? 'Next' : 'Fix'}:</b> ${v.fix}</p>` : ''}
+${v.fix ? html`<p class="fix"><b>${cover.nothingToDiagnose ? 'Next' : 'Fix'}:</b> ${v.fix}</p>` : ''}
 </section>`;
 }
