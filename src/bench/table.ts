@@ -59,6 +59,40 @@ export function evaluate(r: CaptureResult): Check[] {
   return out;
 }
 
+/** One speed target as wall time, against pcap-reset's own reading and decoding alone. */
+export interface Budget {
+  target: string;
+  /** The most pcap-reset may take in this run for the target to be met. */
+  budgetMs: number;
+  /** The reader and decoder alone, start-up included (the `decode` tool: no connection tracked). */
+  decodeMs: number;
+  /** What pcap-reset takes now beyond that: connections, HTTP, detectors, output, its other modules. */
+  restMs: number;
+}
+
+/**
+ * Each speed target of this capture as a time budget (from the other tools' best times), beside
+ * what any analysis spends before tracking a connection: how much of the budget is left for the
+ * rest, against what the rest takes now. Empty without the `decode` tool or targets.
+ */
+export function budgets(r: CaptureResult): Budget[] {
+  const by = new Map(r.stats.map((s) => [s.tool, s]));
+  const pr = by.get('pcap-reset');
+  const dec = by.get('decode');
+  const t = targetsFor(r.name);
+  if (!pr || !dec || !t) return [];
+  const out: Budget[] = [];
+  const add = (target: string, budgetMs: number) =>
+    out.push({ target, budgetMs, decodeMs: dec.bestMs, restMs: pr.bestMs - dec.bestMs });
+  const walker = by.get('walker');
+  if (walker) add(`at most ${t.walkerMax}× the walker`, walker.bestMs * t.walkerMax);
+  const tshark = by.get('tshark');
+  if (tshark) add(`${t.tsharkMin}× faster than tshark`, tshark.bestMs / t.tsharkMin);
+  const tcptrace = by.get('tcptrace');
+  if (tcptrace) add(t.tcptraceMin === 1 ? 'faster than tcptrace' : `${t.tcptraceMin}× faster than tcptrace`, tcptrace.bestMs / t.tcptraceMin);
+  return out;
+}
+
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 export interface Report {
@@ -67,7 +101,7 @@ export interface Report {
   loadAfter: number[];
   node: string;
   repeat: number;
-  captures: Array<CaptureResult & { checks: Check[] }>;
+  captures: Array<CaptureResult & { checks: Check[]; budgets: Budget[] }>;
   flat?: { prefixBytes: number; prefixRssMiB: number; wholeRssMiB: number };
   render?: unknown;
   jobs?: { ratio: number; output: string };
@@ -83,11 +117,25 @@ export function renderMarkdown(rep: Report): string {
     const pr = c.stats.find((s) => s.tool === 'pcap-reset');
     for (const s of c.stats) {
       const rel = pr && s !== pr ? fmt(s.bestMs / pr.bestMs, 2) : '';
-      L.push(`| ${s.tool} | ${fmt(s.bestMs / 1000, 2)} s | ${fmt(s.medianMs / 1000, 2)} s | ${fmt(s.mbPerS)} | ${fmt(s.packetsPerS / 1e6, 2)} M | ${fmt(s.peakRssMiB)} MiB | ${rel} |`);
+      L.push(`| ${s.tool} | ${fmt(s.bestMs / 1000, 2)} s | ${fmt(s.medianMs / 1000, 2)} s | ${fmt(s.mbPerS)} | ${Number.isFinite(s.packetsPerS) ? `${fmt(s.packetsPerS / 1e6, 2)} M` : '-'} | ${fmt(s.peakRssMiB)} MiB | ${rel} |`);
     }
     L.push('');
     for (const k of c.checks) L.push(`- ${k.ok ? 'met' : '**missed**'}: ${k.what}: ${k.value}`);
     L.push('');
+    if (c.budgets.length) {
+      L.push('Time budgets: each target as the wall time it allows pcap-reset in this run, against its reader and',
+        'decoder alone (`decode`: start-up, reading, link/IP/TCP decoding, no connection tracked). "Left" is what',
+        'the target allows for the rest (connections, HTTP, detectors, the JSON, the CLI\'s other modules);',
+        '"the rest now" is pcap-reset\'s time minus `decode`\'s.', '');
+      L.push('| target | budget | read + decode alone | left for the rest | the rest now | the rest must become |');
+      L.push('|---|---:|---:|---:|---:|---:|');
+      for (const b of c.budgets) {
+        const left = b.budgetMs - b.decodeMs;
+        const need = left <= 0 ? 'impossible' : b.restMs <= left ? 'met' : `${fmt(b.restMs / left, 1)}× faster`;
+        L.push(`| ${b.target} | ${fmt(b.budgetMs / 1000, 2)} s | ${fmt(b.decodeMs / 1000, 2)} s | ${fmt(left / 1000, 2)} s | ${fmt(b.restMs / 1000, 2)} s | ${need} |`);
+      }
+      L.push('');
+    }
   }
   if (rep.flat) {
     const x = rep.flat.wholeRssMiB / rep.flat.prefixRssMiB;
