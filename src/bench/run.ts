@@ -140,7 +140,7 @@ function benchCapture(file: string, tools: Tool[], repeat: number): CaptureResul
     const best = Math.min(...ss.map((s) => s.wallMs));
     return {
       tool: t.name, bestMs: best, medianMs: median(ss.map((s) => s.wallMs)),
-      mbPerS: t.ownInput ? NaN : bytes / 1e6 / (best / 1000), packetsPerS: t.ownInput ? NaN : packets / (best / 1000),
+      mbPerS: t.ownInput ? null : bytes / 1e6 / (best / 1000), packetsPerS: t.ownInput ? null : packets / (best / 1000),
       peakRssMiB: Math.max(...ss.map((s) => s.rssKb)) / 1024,
     };
   });
