@@ -289,7 +289,7 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions = {})
   }
 
   // Several files read as one capture (rotated pieces): one decoder and connection table across them.
-  const joinedRun = opts.join !== undefined && opts.join !== false && captures.length > 1;
+  const joinedRun = Boolean(opts.join) && captures.length > 1;
   for (const d of detectors) d.finish?.(ctx);
   const flows: FlowSummary[] = flowList.toSummaries();
   for (const [kind, n] of perKind) {

@@ -159,7 +159,7 @@ async function report(result: AnalysisResult, opts: AnalyzeCliOptions): Promise<
   for (const w of out.wrote) process.stderr.write(`pcap-reset: wrote ${w}\n`);
   if (out.error !== undefined) {
     process.stderr.write(`pcap-reset: ${out.error}\n`);
-    return EXIT.USAGE;
+    return EXIT.OUTPUT;
   }
   return exitCodeFor(result);
 }

@@ -76,6 +76,8 @@ export class EventLog {
   length = 0;
   pushed = 0;
   dropped = 0;
+  /** Requests among the events the last dropping push dropped. */
+  droppedRequests = 0;
   /** Request events pushed in all. */
   private requests = 0;
   /** Row of the oldest tail event (the rows are a ring of `tailCap`). */
@@ -139,9 +141,6 @@ export class EventLog {
     this.rows[o + PACKET] = packet;
     return r;
   }
-  /** Requests among the events the last dropping push dropped. */
-  droppedRequests = 0;
-
   /** Packet of the oldest tail event (after events were dropped: the Flow's dropGapPacket). */
   firstPacket(): number {
     return this.rows[this.rowOf(0) * ROW + PACKET]!;

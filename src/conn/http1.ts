@@ -332,8 +332,8 @@ export class Http1Direction {
     let li = 0;
     let lineEnd = known > 0 ? lineEnds[li++]! : lineEndOf(b, from, to);
     const startEnd = lineEnd > from && b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-    // A message object of a finished connection or of a long one's dropped events when there is
-    // one, else a new one; every field set again (absent ones undefined, as when never set).
+    // The object the host hands out for this message (see HttpHost.spareInfo) when it has one,
+    // else a new one; every field set again (absent ones undefined, as when never set).
     const info = host.spareInfo() ?? newHttpInfo();
     clearInfo(info, at);
     let chunked = false;

@@ -1,6 +1,11 @@
 /** How reports name packets and captures. */
 import { locatePacket } from '../analyze/packet-base.js';
 
+/** Several files in one run: packets are then shown as "file:packet" (see pktRef). */
+export function severalFiles(captures: readonly unknown[]): boolean {
+  return captures.length > 1;
+}
+
 /**
  * A packet number as the reader finds it in Wireshark, which numbers each file from 1: with
  * several files in one run, "file:packet" (2:18 is packet 18 of the second file listed under
@@ -34,7 +39,7 @@ export const ONE_FILE: PacketNumbers = { multi: false };
 
 /** The numbering of `r`'s drawings. */
 export function packetNumbersOf(r: { captures: readonly unknown[]; packetBase?: readonly number[] }): PacketNumbers {
-  return { multi: r.captures.length > 1, ...(r.packetBase ? { base: r.packetBase } : {}) };
+  return { multi: severalFiles(r.captures), ...(r.packetBase ? { base: r.packetBase } : {}) };
 }
 
 /** An event's packet number `p`, of a connection that started in file `flowFile`: its file and per-file number. */

@@ -4,7 +4,7 @@
  * RST or refusal, and the busiest servers. Colors only on a TTY.
  */
 import { coverageOf } from './coverage.js';
-import { captureName, flowPacketRange, pktRef, PKT_REF_NOTE } from './names.js';
+import { captureName, flowPacketRange, pktRef, PKT_REF_NOTE, severalFiles } from './names.js';
 import { epochIso } from '../util/epoch.js';
 import type { AnalysisResult, FlowSummary } from '../analyze/result.js';
 import type { Finding } from '../detect/finding.js';
@@ -45,7 +45,7 @@ export function renderText(r: AnalysisResult, o: TextOptions): string {
   out.push('');
 
   // 2. findings (with several files, packets are "file:packet": Wireshark numbers them per file)
-  const multi = r.captures.length > 1;
+  const multi = severalFiles(r.captures);
   const max = o.maxFindings ?? 20;
   if (r.findings.length) {
     out.push(c.bold(`Findings (${r.findings.length})`));

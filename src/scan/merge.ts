@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
 import { writeIndex } from './index-html.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { aggregateText, fileLine } from './text.js';
 import type { AggregateRecord, FileRecord, SkippedRecord } from './types.js';
 
@@ -94,5 +95,5 @@ export async function runMerge(inputs: string[], opts: MergeOptions): Promise<nu
   else if (opts.html) process.stderr.write(`pcap-reset: wrote ${opts.html}\n`);
   for (const p of m.problems) process.stderr.write(`pcap-reset: ${safeText(p)}\n`);
   process.stderr.write(`pcap-reset: merged ${inputs.length} scan output(s): ${m.files.length} capture file(s), ${agg.failed} failed, ${m.skipped.length} skipped\n`);
-  return indexFailure !== undefined ? 2 : agg.exit_code;
+  return indexFailure !== undefined ? EXIT.OUTPUT : agg.exit_code;
 }

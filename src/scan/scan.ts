@@ -13,6 +13,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type cliProgress from 'cli-progress';
 import { loadCliProgress } from '../cli/progress.js';
 import { onInterrupt } from '../cli/interrupt.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { Piscina } from 'piscina';
 import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
@@ -252,7 +253,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   if (indexFailure !== undefined) process.stderr.write(`pcap-reset: ${indexFailure}\n`);
   else if (opts.html) {
     const nReports = fileRecords.filter((f) => f.report).length;
-    process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : opts.html && !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
+    process.stderr.write(`pcap-reset: wrote ${opts.html}${nReports ? ` and ${nReports} per-file report(s) beside it` : !htmlWriter ? ' (per-file reports need the HTML report writer, not in this build)' : ''}\n`);
   }
   const indexFailed = indexFailure !== undefined;
   process.stderr.write(stderrSummary(fileRecords, skipped, (performance.now() - t0) / 1000));
@@ -264,7 +265,7 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   if (fileRecords.length === 0) {
     process.stderr.write(`pcap-reset: no capture found in ${paths.map((p) => JSON.stringify(p)).join(' ')}${shard ? ` (shard ${shard.k}/${shard.n})` : ''}\n`);
     // An empty shard is normal; an empty archive is bad input.
-    return shard && shard.n > 1 && walked.found.length > 0 && !indexFailed ? agg.exit_code : 2;
+    return shard && shard.n > 1 && walked.found.length > 0 && !indexFailed ? agg.exit_code : EXIT.INPUT;
   }
-  return indexFailed ? 2 : agg.exit_code;
+  return indexFailed ? EXIT.OUTPUT : agg.exit_code;
 }

@@ -9,7 +9,7 @@ import type { Finding } from '../../detect/finding.js';
 import { html, raw, type SafeHtml } from './escape.js';
 import { fmtClock } from '../svg/format.js';
 import { findingFlowIds } from '../svg/select.js';
-import { flowPacketRange, pktRef } from '../names.js';
+import { flowPacketRange, pktRef, severalFiles } from '../names.js';
 
 export interface FindingsInput {
   r: AnalysisResult;
@@ -70,7 +70,7 @@ function findingDetails(f: Finding, i: number, inp: FindingsInput): SafeHtml {
   const conn = f.flow.id !== undefined ? flows.get(f.flow.id) : undefined;
   const breaks = new Set(drawn.map((id) => inp.breaks.get(id) ?? ''));
   const params = Object.entries(f.params);
-  const multiFile = inp.r.captures.length > 1;
+  const multiFile = severalFiles(inp.r.captures);
   return html`<details class="finding sev-${f.severity}" id="finding-${i}" data-i="${i}" data-kind="${f.kind}" data-server="${f.flow.server}" data-severity="${f.severity}">
 <summary><span class="badge sev-${f.severity}">${f.severity}</span><span class="kind">${f.kind}</span><span class="server mono">${f.flow.server}</span><span class="when mono" title="${fmtClock(f.time)}">+${(f.time - inp.t0).toFixed(3)} s</span><span class="sum">${f.summary}</span></summary>
 <div class="fbody">
@@ -96,7 +96,7 @@ function evidenceTable(f: Finding, t0: number, breaks: Set<string>, captures: An
   if (!f.evidence.length) return html`<p class="note">No packet evidence recorded.</p>`;
   const shown = f.evidence.slice(0, 60);
   // With several files, packet numbers are per file (as Wireshark numbers them): say which file.
-  const multi = captures.length > 1;
+  const multi = severalFiles(captures);
   const fileCell = (i: number) => {
     const path = captures[i]?.path ?? '';
     return html`<td class="mono" title="${path}">${basename(path) || String(i + 1)}</td>`;
@@ -108,9 +108,10 @@ ${shown.map((e) => html`<tr data-packet="${e.packet}"${raw(breaks.has(breakKey(e
 
 function restTable(rest: Finding[], inp: FindingsInput): SafeHtml {
   const listed = rest.slice(0, inp.maxListed);
+  const multi = severalFiles(inp.r.captures);
   return html`<h3>More findings (${rest.length}, not expanded)</h3>
 <table class="rest"><thead><tr><th>severity</th><th>kind</th><th>server</th><th>client</th><th class="num">t (s)</th><th>summary</th><th>packets</th></tr></thead><tbody>
-${listed.map((f) => html`<tr><td>${f.severity}</td><td>${f.kind}</td><td class="mono">${f.flow.server}</td><td class="mono">${f.flow.client}</td><td class="num mono">${(f.time - inp.t0).toFixed(3)}</td><td>${f.summary}</td><td class="mono">${f.evidence.slice(0, 4).map((e) => pktRef(e.packet, e.file, inp.r.captures.length > 1)).join(', ')}</td></tr>`)}
+${listed.map((f) => html`<tr><td>${f.severity}</td><td>${f.kind}</td><td class="mono">${f.flow.server}</td><td class="mono">${f.flow.client}</td><td class="num mono">${(f.time - inp.t0).toFixed(3)}</td><td>${f.summary}</td><td class="mono">${f.evidence.slice(0, 4).map((e) => pktRef(e.packet, e.file, multi)).join(', ')}</td></tr>`)}
 </tbody></table>${rest.length > listed.length ? html`<p class="note">${rest.length - listed.length} more findings: use <code>--json</code> for all of them.</p>` : ''}`;
 }
 

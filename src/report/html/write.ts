@@ -3,7 +3,6 @@
  * picture, the findings (filterable, sortable, each expanding to its timeline, evidence
  * and advice), the connections, and the capture metadata.
  */
-import { captureName, packetNumbersOf } from '../names.js';
 import { writeFile } from 'node:fs/promises';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from '../svg/ladder.js';
@@ -13,9 +12,9 @@ import { fmtClock } from '../svg/format.js';
 import { html, raw } from './escape.js';
 import { page } from './template.js';
 import { verdictSection } from './verdict.js';
-import { findingsIndex, findingsSection } from './findings.js';
+import { breakKey, findingsIndex, findingsSection } from './findings.js';
 import { captureSection, connectionsSection } from './meta.js';
-import { breakKey } from './findings.js';
+import { captureName, packetNumbersOf } from '../names.js';
 import { minOf } from '../../util/extremes.js';
 
 export interface HtmlReportOptions {

@@ -8,7 +8,7 @@ import type { AnalysisResult, FlowSummary } from '../../analyze/result.js';
 import type { Finding } from '../../detect/finding.js';
 import { d3, renderSvg, type G } from './dom.js';
 import { cut, fmtClock, fmtDur } from './format.js';
-import { flowPacketRange } from '../names.js';
+import { flowPacketRange, severalFiles } from '../names.js';
 import { idleBeforeClose, type IdleClose } from './idle.js';
 import { standaloneCss } from './style.js';
 
@@ -121,7 +121,7 @@ function pack(conns: FlowSummary[], x: (t: number) => number): number[] {
 export function renderOverview(r: AnalysisResult, opts: OverviewOptions = {}): string {
   const D3 = d3();
   const { blocks: bl, more } = blocks(r, opts.maxServers ?? 8, opts.maxConnsPerServer ?? 400);
-  const multi = r.captures.length > 1;
+  const multi = severalFiles(r.captures);
   let t0 = Infinity;
   let t1 = -Infinity;
   for (const c of r.captures) {
