@@ -1,8 +1,7 @@
 /** Report files requested next to the main output (--html, --svg). */
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AnalysisResult } from '../analyze/result.js';
-import { fileOutputProblem, folderOutputProblem, writeFailure } from '../util/output-paths.js';
+import { fileOutputProblem, folderOutputProblem, makeFolders, writeFailure } from '../util/output-paths.js';
 
 export interface OutputRequest {
   html?: string;
@@ -20,7 +19,7 @@ export async function writeOutputs(r: AnalysisResult, req: OutputRequest): Promi
   if (req.html) {
     try {
       const { writeHtmlReport } = await import('../report/html/write.js');
-      await mkdir(dirname(resolve(req.html)), { recursive: true });
+      await makeFolders(dirname(resolve(req.html)));
       await writeHtmlReport(r, req.html);
       wrote.push(req.html);
     } catch (e) {

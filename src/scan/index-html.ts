@@ -4,10 +4,10 @@
  * skipped. No script, no network (a CSP forbids both); everything that came from a
  * capture or a file name is untrusted and escaped.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
-import { writeFailure } from '../util/output-paths.js';
+import { makeFolders, writeFailure } from '../util/output-paths.js';
 import { iso, mib } from './text.js';
 import type { AggregateRecord, FileRecord, SkippedRecord } from './types.js';
 
@@ -98,7 +98,7 @@ ${skippedRows}
 /** Writes the index page (`--html`); resolves the one line saying why it could not, or undefined when written. */
 export async function writeIndex(files: FileRecord[], skipped: SkippedRecord[], agg: AggregateRecord, indexPath: string): Promise<string | undefined> {
   try {
-    await mkdir(dirname(resolve(indexPath)), { recursive: true });
+    await makeFolders(dirname(resolve(indexPath)));
     await writeFile(indexPath, renderIndex(files, skipped, agg, indexPath));
     return undefined;
   } catch (e) {

@@ -5,7 +5,6 @@
  */
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { colorWanted, safeText } from '../report/color.js';
 import { aggregate } from './aggregate.js';
 import { groupRotated, shardOf, sniff, walk, type Found, type Group } from './discover.js';
 import { mapLimit } from '../util/map-limit.js';
+import { makeFolders, writeFailure } from '../util/output-paths.js';
 import { writeIndex } from './index-html.js';
 import { aggregateText, fileLine, stderrSummary } from './text.js';
 import type { FileRecord, ScanTask, SkippedRecord } from './types.js';
@@ -97,7 +97,14 @@ export async function runScan(paths: string[], opts: ScanOptions): Promise<numbe
   }
   const htmlWriter = opts.html && existsSync(fileURLToPath(HTML_WRITER_URL)) ? HTML_WRITER_URL.href : undefined;
   const reports = opts.html && htmlWriter ? reportNames(tasks, opts.html) : [];
-  if (opts.html) await mkdir(dirname(resolve(opts.html)), { recursive: true });
+  if (opts.html) {
+    try {
+      await makeFolders(dirname(resolve(opts.html)));
+    } catch (e) {
+      process.stderr.write(`pcap-reset: ${writeFailure('--html', opts.html, e)}\n`);
+      return EXIT.OUTPUT;
+    }
+  }
   tasks.forEach((t, i) => {
     const task: ScanTask = {
       files: t.files.map((f) => ({ path: f.path, rel: f.rel, size: f.size })),

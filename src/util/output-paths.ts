@@ -4,6 +4,7 @@
  * "internal error" after the work is done. Missing folders are created, as `mkdir -p` would.
  */
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 function statOf(p: string): Stats | undefined {
@@ -52,6 +53,26 @@ export function folderOutputProblem(option: string, path: string): string | unde
   const st = statOf(abs);
   if (st !== undefined && !st.isDirectory()) return `${option} ${path}: exists and is not a folder`;
   return folderProblem(option, path, abs);
+}
+
+/**
+ * `mkdir -p dir`, one level at a time. Not fs.mkdir's `recursive`: where the file system answers
+ * mkdir with ENOENT though the parent exists (procfs, sysfs: `--html /proc/x/report.html`), Node
+ * 20's recursive mkdir takes that for a missing parent and retries forever, at 100% CPU. Here
+ * that ENOENT is the error, and any other (ENOTDIR, EACCES) too.
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(dir); dirname(at) !== at; at = dirname(at)) {
+    const st = await stat(at).catch(() => undefined);
+    if (st !== undefined) break;
+    missing.push(at);
+  }
+  for (const d of missing.reverse()) {
+    await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e; // (made meanwhile by another process: fine)
+    });
+  }
 }
 
 /** A write that failed all the same (disk full, a race), as one line without a stack. */

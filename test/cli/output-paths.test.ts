@@ -5,12 +5,13 @@
  * `analyze -` a terminal as its input.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, STACK } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { makeFolders } from '../../src/util/output-paths.js';
 
 const RACE = join(CAPTURES, 'idle-race-gunicorn.pcap');
 const T = { timeoutMs: 20_000 };
@@ -66,6 +67,44 @@ describe('report destinations', () => {
     refused(['scan', CAPTURES, '--html', dir], `--html ${dir}: is a folder; give a file name, e.g. ${join(dir, 'index.html')}`);
     const target = join(file, 'index.html');
     refused(['merge', '-', '--html', target], `--html ${target}: ${file} is not a folder`);
+  });
+});
+
+describe('a file system that refuses folders with ENOENT (procfs)', () => {
+  // Node 20's recursive mkdir retries such an ENOENT forever: the run hung at 100% CPU.
+  const W = { timeoutMs: 15_000 };
+  // As root, /proc passes the check made before the analysis (root may write in it) and the
+  // mkdir itself fails; as another user, the check refuses it first.
+  const refusal = process.getuid?.() === 0 ? 'could not write: ENOENT (mkdir)' : 'cannot write in /proc (permission denied)';
+  it('fails the write in one line, exit 2, for analyze --html and --svg, scan and merge', () => {
+    for (const [args, opt, path] of [
+      [['analyze', RACE, '--html', '/proc/pcap-reset-test/r.html'], '--html', '/proc/pcap-reset-test/r.html'],
+      [['analyze', RACE, '--svg', '/proc/pcap-reset-test/svg'], '--svg', '/proc/pcap-reset-test/svg'],
+      [['scan', RACE, '--html', '/proc/pcap-reset-test/index.html'], '--html', '/proc/pcap-reset-test/index.html'],
+    ] as const) {
+      const r = runCli([...args], W);
+      expect(r.error, args.join(' ')).toBeUndefined(); // (a timeout: the hang)
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`pcap-reset: ${opt} ${path}: ${refusal}`);
+      expect(r.stderr).not.toMatch(STACK);
+    }
+    const shard = join(tempDir(), 'one-shard.ndjson');
+    writeFileSync(shard, runCli(['scan', RACE, '--json'], T).stdout);
+    const m = runCli(['merge', shard, '--html', '/proc/pcap-reset-test/m.html'], W);
+    expect(m.error).toBeUndefined();
+    expect(m.status).toBe(2);
+    expect(m.stderr).toContain(`pcap-reset: --html /proc/pcap-reset-test/m.html: ${refusal}`);
+  }, 60_000);
+});
+
+describe('makeFolders', () => {
+  it('makes every missing level, accepts one that exists, and fails under a plain file', async () => {
+    const { dir, file } = place('make-folders');
+    const deep = join(dir, 'a', 'b', 'c');
+    await makeFolders(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    await makeFolders(deep); // there already: nothing to do
+    await expect(makeFolders(join(file, 'x'))).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });
 

@@ -2,13 +2,14 @@
  * `--svg DIR`: overview.svg plus one timeline per flagged connection
  * (conn-<id>-<kind>.svg), each a standalone, well-formed SVG file.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../analyze/result.js';
 import { renderLadder } from './ladder.js';
 import { renderOverview } from './overview.js';
 import { packetNumbersOf } from '../names.js';
 import { planDrawings, DEFAULT_MAX_TIMELINES } from './select.js';
+import { makeFolders } from '../../util/output-paths.js';
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
@@ -18,7 +19,7 @@ export interface SvgDirOptions {
 
 /** Writes the SVG files into `dir` (created if needed); returns the paths written. */
 export async function writeSvgDir(result: AnalysisResult, dir: string, opts: SvgDirOptions = {}): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   const written: string[] = [];
   const overview = join(dir, 'overview.svg');
   await writeFile(overview, XML_DECL + renderOverview(result, { standalone: true }) + '\n');
